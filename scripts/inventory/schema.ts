@@ -1,0 +1,159 @@
+// The inventory's single definition: TypeBox builds both the JSON Schema that ajv validates (and that
+// editors read through the yaml-language-server modeline) and the TypeScript types, so they cannot drift.
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+
+export const STACKS = ['streaming', 'transcoding', 'monitoring'] as const;
+export type StackName = (typeof STACKS)[number];
+
+export const CAPABILITIES = ['gpu', 'mesh'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** How a cluster exposes TCP (RTMP) to the internet; each flavour maps to cloud-specific Service annotations. */
+export const LOAD_BALANCERS = ['aws-nlb', 'gcp-l4', 'azure-lb', 'metallb', 'klipper'] as const;
+export type LoadBalancerFlavour = (typeof LOAD_BALANCERS)[number];
+
+/** RFC 1123 label: what Kubernetes accepts as a namespace, cluster or Application name segment. */
+export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const DNS1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** A Kubernetes resource quantity such as `250m`, `1`, `512Mi`, `1.5Gi`. */
+const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$';
+/** An image tag (never `latest`), optionally pinned to a digest: `1.27.3` or `1.27.3@sha256:<64 hex>`. */
+export const VERSION_PIN = '^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$';
+/** An image repository without tag or digest: `ghcr.io/org/name`. */
+const IMAGE_REPOSITORY = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
+
+const strict = { additionalProperties: false } as const;
+
+/** A string enum as plain JSON Schema `enum` (one clear ajv error), typed as the literal union. */
+const StringEnum = <T extends readonly string[]>(values: T, options: { description?: string } = {}): TUnsafe<T[number]> =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
+const Quantity = Type.String({ pattern: QUANTITY, description: 'Kubernetes quantity, quoted: "250m", "1", "512Mi"' });
+
+export const ResourceListSchema = Type.Object(
+  { cpu: Type.Optional(Quantity), memory: Type.Optional(Quantity), 'ephemeral-storage': Type.Optional(Quantity) },
+  strict,
+);
+
+export const ResourcesSchema = Type.Object(
+  { requests: Type.Optional(ResourceListSchema), limits: Type.Optional(ResourceListSchema) },
+  { ...strict, description: 'Container resources; replaces the component default for this environment' },
+);
+
+export const AutoscalingSchema = Type.Object(
+  {
+    minReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
+    maxReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
+    targetCPUUtilizationPercentage: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    targetMemoryUtilizationPercentage: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    scaleUpStabilizationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+    scaleDownStabilizationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+  },
+  {
+    ...strict,
+    description: 'When present, a HorizontalPodAutoscaler owns the replica count and `replicas` must be absent',
+  },
+);
+
+export const AppSettingsSchema = Type.Object(
+  {
+    replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Fixed replica count (no HPA)' })),
+    resources: Type.Optional(ResourcesSchema),
+    autoscaling: Type.Optional(AutoscalingSchema),
+  },
+  strict,
+);
+
+export const SyncPolicySchema = Type.Object(
+  {
+    automated: Type.Boolean({ description: 'Argo CD syncs on every Git change' }),
+    selfHeal: Type.Boolean({ description: 'Argo CD reverts changes made on the cluster' }),
+    prune: Type.Boolean({ description: 'Argo CD deletes resources removed from Git' }),
+  },
+  strict,
+);
+
+export const EnvironmentFileSchema = Type.Object(
+  {
+    promotesTo: Type.Optional(
+      Type.String({ pattern: DNS1123_LABEL, description: 'Next environment in the promotion order' }),
+    ),
+    syncPolicy: SyncPolicySchema,
+    apps: Type.Optional(
+      Type.Record(Type.String({ pattern: DNS1123_LABEL }), AppSettingsSchema, {
+        description: 'Per-app settings for this environment, keyed by app name',
+      }),
+    ),
+    versions: Type.Record(
+      Type.String({ pattern: DNS1123_LABEL }),
+      Type.String({ pattern: VERSION_PIN, description: 'Image tag, quoted; optionally tag@sha256:digest' }),
+      { description: 'Image version pins for this environment, keyed by image name (what promotion rewrites)' },
+    ),
+  },
+  { ...strict, description: 'One environment: file name is its name' },
+);
+
+export const DestinationSchema = Type.Object(
+  {
+    server: Type.Optional(Type.String({ pattern: '^https://', description: 'API server URL registered in Argo CD' })),
+    name: Type.Optional(Type.String({ pattern: DNS1123_SUBDOMAIN, description: 'Cluster name registered in Argo CD' })),
+  },
+  { ...strict, minProperties: 1, maxProperties: 1, description: 'Argo CD destination: exactly one of server or name' },
+);
+
+export const ClusterSchema = Type.Object(
+  {
+    name: Type.String({ pattern: DNS1123_LABEL, maxLength: 63 }),
+    environment: Type.String({ pattern: DNS1123_LABEL }),
+    region: Type.String({ pattern: DNS1123_LABEL }),
+    destination: DestinationSchema,
+    domain: Type.String({ pattern: DNS1123_SUBDOMAIN, maxLength: 200, description: 'Ingress base domain' }),
+    storageClass: Type.String({ pattern: DNS1123_SUBDOMAIN }),
+    loadBalancer: StringEnum(LOAD_BALANCERS, { description: 'How TCP (RTMP) is load-balanced on this cluster' }),
+    capabilities: Type.Optional(Type.Array(StringEnum(CAPABILITIES), { uniqueItems: true })),
+    stacks: Type.Array(StringEnum(STACKS), { minItems: 1, uniqueItems: true }),
+  },
+  strict,
+);
+
+export const ClustersFileSchema = Type.Object({ clusters: Type.Array(ClusterSchema) }, strict);
+
+export const ImageSchema = Type.Object(
+  { repository: Type.String({ pattern: IMAGE_REPOSITORY, description: 'Image repository, no tag' }) },
+  strict,
+);
+
+export const FleetFileSchema = Type.Object(
+  {
+    name: Type.String({ pattern: DNS1123_LABEL, description: 'Fleet name, used in labels' }),
+    git: Type.Object(
+      {
+        repoURL: Type.String({ minLength: 1, description: 'This repository, as Argo CD clones it' }),
+        targetRevision: Type.String({ minLength: 1, description: 'Branch Argo CD tracks' }),
+      },
+      strict,
+    ),
+    images: Type.Record(Type.String({ pattern: DNS1123_LABEL }), ImageSchema, {
+      description: 'Every image the fleet runs, keyed by image name; tags are pinned per environment',
+    }),
+  },
+  strict,
+);
+
+export type ResourceList = Static<typeof ResourceListSchema>;
+export type Resources = Static<typeof ResourcesSchema>;
+export type Autoscaling = Static<typeof AutoscalingSchema>;
+export type AppSettings = Static<typeof AppSettingsSchema>;
+export type SyncPolicy = Static<typeof SyncPolicySchema>;
+export type EnvironmentFile = Static<typeof EnvironmentFileSchema>;
+export type Destination = Static<typeof DestinationSchema>;
+export type ClusterEntry = Static<typeof ClusterSchema>;
+export type ClustersFile = Static<typeof ClustersFileSchema>;
+export type FleetFile = Static<typeof FleetFileSchema>;
+
+/** The published schemas, by file name under `inventory/schema/`. */
+export const PUBLISHED_SCHEMAS: ReadonlyArray<{ file: string; title: string; schema: TSchema }> = [
+  { file: 'fleet.schema.json', title: 'Fleet (inventory/fleet.yaml)', schema: FleetFileSchema },
+  { file: 'clusters.schema.json', title: 'Clusters (inventory/clusters.yaml)', schema: ClustersFileSchema },
+  { file: 'environment.schema.json', title: 'Environment (inventory/environments/<env>.yaml)', schema: EnvironmentFileSchema },
+];

@@ -1,0 +1,42 @@
+// Every folder and file name of the generated tree and of the inventory lives here, so that a
+// rename is one edit and no module builds a path by hand (argocd-autopilot `pkg/store/store.go`).
+
+/** Hand-edited input. */
+export const INVENTORY_DIR = 'inventory';
+export const FLEET_FILE = 'fleet.yaml';
+export const CLUSTERS_FILE = 'clusters.yaml';
+export const ENVIRONMENTS_DIR = 'environments';
+/** Generated JSON Schemas for editor completion, inside the inventory folder. */
+export const SCHEMA_DIR = 'schema';
+
+/** Generated top-level folders (relative to the output root). */
+export const BASE_DIR = 'base';
+export const OVERLAYS_DIR = 'overlays';
+export const CLUSTERS_DIR = 'clusters';
+export const APPS_DIR = 'apps';
+export const ARGOCD_DIR = 'argocd';
+export const GENERATED_ROOTS = [BASE_DIR, OVERLAYS_DIR, CLUSTERS_DIR, APPS_DIR, ARGOCD_DIR] as const;
+
+/** Sub-folders of `argocd/`. */
+export const ARGOCD_PROJECTS_DIR = 'projects';
+export const ARGOCD_BOOTSTRAP_DIR = 'bootstrap';
+
+/** Name of the folder under `base/<stack>/` that holds the stack's Namespace and namespace-wide policy. */
+export const NAMESPACE_UNIT = 'namespace';
+
+export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+export const FOLDER_README = 'README.md';
+
+/** The ledger of generated paths and content hashes, at the output root. */
+export const LEDGER_FILE = '.gen-ledger.json';
+
+/** The command that writes the generated tree; named in every generated file's header. */
+export const GEN_COMMAND = 'pnpm gen';
+
+export const posixJoin = (...parts: string[]): string => parts.filter((p) => p.length > 0).join('/');
+
+export const basePath = (stack: string, unit: string): string => posixJoin(BASE_DIR, stack, unit);
+export const overlayPath = (env: string, stack: string, app: string): string =>
+  posixJoin(OVERLAYS_DIR, env, stack, app);
+export const clusterStackPath = (cluster: string, stack: string): string =>
+  posixJoin(CLUSTERS_DIR, cluster, stack);

@@ -1,0 +1,70 @@
+// The validated model: what the inventory loader returns and every render function reads.
+// Lists are in a canonical order (environments by promotion order, clusters by name) so that
+// renders never depend on the order of the YAML input.
+import type {
+  AppSettings,
+  Capability,
+  Destination,
+  LoadBalancerFlavour,
+  StackName,
+  SyncPolicy,
+} from '../inventory/schema.ts';
+
+export interface Environment {
+  readonly name: string;
+  /** Position in the promotion order, 0 = first (dev). */
+  readonly order: number;
+  readonly promotesTo: string | undefined;
+  readonly syncPolicy: SyncPolicy;
+  /** Per-app settings keyed by app name; apps without an entry use their component defaults. */
+  readonly apps: Readonly<Record<string, AppSettings>>;
+  /** Image tag pins keyed by image name. */
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+export interface Cluster {
+  readonly name: string;
+  readonly environment: string;
+  readonly region: string;
+  readonly destination: Destination;
+  readonly domain: string;
+  readonly storageClass: string;
+  readonly loadBalancer: LoadBalancerFlavour;
+  /** Sorted. */
+  readonly capabilities: readonly Capability[];
+  /** In STACKS order. */
+  readonly stacks: readonly StackName[];
+}
+
+export interface Fleet {
+  readonly name: string;
+  readonly git: { readonly repoURL: string; readonly targetRevision: string };
+  readonly images: Readonly<Record<string, { readonly repository: string }>>;
+  /** In promotion order. */
+  readonly environments: readonly Environment[];
+  /** Sorted by name. */
+  readonly clusters: readonly Cluster[];
+}
+
+/** What the loader needs to know about the component catalog to cross-check the inventory. */
+export interface CatalogEntry {
+  readonly name: string;
+  readonly stack: StackName;
+  /** Image names (keys of the fleet's `images`) this app runs. */
+  readonly images: readonly string[];
+  /** The app is rendered only on clusters that have all of these capabilities. */
+  readonly requires: readonly Capability[];
+  /** Whether the app's workload can be scaled (Deployments/StatefulSets; not DaemonSets). */
+  readonly scalable: boolean;
+}
+
+/** The Argo CD Application name for a cluster's stack; must stay a DNS-1123 label (≤ 63 chars). */
+export const applicationName = (cluster: string, stack: string): string => `${cluster}-${stack}`;
+
+/** The apps of a stack that a cluster runs, given its capabilities. */
+export const appsForCluster = (
+  catalog: readonly CatalogEntry[],
+  cluster: Pick<Cluster, 'capabilities'>,
+  stack: StackName,
+): CatalogEntry[] =>
+  catalog.filter((c) => c.stack === stack && c.requires.every((cap) => cluster.capabilities.includes(cap)));
