@@ -14,13 +14,13 @@ export type LoadBalancerFlavour = (typeof LOAD_BALANCERS)[number];
 
 /** RFC 1123 label: what Kubernetes accepts as a namespace, cluster or Application name segment. */
 export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-const DNS1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+export const DNS1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 /** A Kubernetes resource quantity such as `250m`, `1`, `512Mi`, `1.5Gi`. */
-const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$';
+export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$';
 /** An image tag (never `latest`), optionally pinned to a digest: `1.27.3` or `1.27.3@sha256:<64 hex>`. */
 export const VERSION_PIN = '^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$';
 /** An image repository without tag or digest: `ghcr.io/org/name`. */
-const IMAGE_REPOSITORY = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
+export const IMAGE_REPOSITORY = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
 
 const strict = { additionalProperties: false } as const;
 
@@ -79,15 +79,23 @@ export const EnvironmentFileSchema = Type.Object(
       Type.String({ pattern: DNS1123_LABEL, description: 'Next environment in the promotion order' }),
     ),
     syncPolicy: SyncPolicySchema,
+    clusterIssuer: Type.String({
+      pattern: DNS1123_SUBDOMAIN,
+      description: 'cert-manager ClusterIssuer for this environment\'s TLS certificates (Let\'s Encrypt staging outside prod)',
+    }),
     apps: Type.Optional(
       Type.Record(Type.String({ pattern: DNS1123_LABEL }), AppSettingsSchema, {
+        ...strict, // TypeBox records otherwise accept keys that miss the key pattern
         description: 'Per-app settings for this environment, keyed by app name',
       }),
     ),
     versions: Type.Record(
       Type.String({ pattern: DNS1123_LABEL }),
       Type.String({ pattern: VERSION_PIN, description: 'Image tag, quoted; optionally tag@sha256:digest' }),
-      { description: 'Image version pins for this environment, keyed by image name (what promotion rewrites)' },
+      {
+        ...strict,
+        description: 'Image version pins for this environment, keyed by image name (what promotion rewrites)',
+      },
     ),
   },
   { ...strict, description: 'One environment: file name is its name' },
@@ -134,6 +142,7 @@ export const FleetFileSchema = Type.Object(
       strict,
     ),
     images: Type.Record(Type.String({ pattern: DNS1123_LABEL }), ImageSchema, {
+      ...strict,
       description: 'Every image the fleet runs, keyed by image name; tags are pinned per environment',
     }),
   },

@@ -40,3 +40,7 @@ export const overlayPath = (env: string, stack: string, app: string): string =>
   posixJoin(OVERLAYS_DIR, env, stack, app);
 export const clusterStackPath = (cluster: string, stack: string): string =>
   posixJoin(CLUSTERS_DIR, cluster, stack);
+
+/** Namespace of the hub's Argo CD. */
+export const ARGOCD_NAMESPACE = 'argocd';
+export const appSetPath = (stack: string, env: string): string => posixJoin(APPS_DIR, `${stack}-${env}-applicationset.yaml`);

@@ -16,6 +16,8 @@ export interface Environment {
   readonly order: number;
   readonly promotesTo: string | undefined;
   readonly syncPolicy: SyncPolicy;
+  /** cert-manager ClusterIssuer that signs this environment's TLS certificates. */
+  readonly clusterIssuer: string;
   /** Per-app settings keyed by app name; apps without an entry use their component defaults. */
   readonly apps: Readonly<Record<string, AppSettings>>;
   /** Image tag pins keyed by image name. */

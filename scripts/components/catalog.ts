@@ -1,0 +1,33 @@
+// Every component the generator knows, by stack. Adding an app = adding a module and listing it here.
+import type { CatalogEntry } from '../model/fleet.ts';
+import type { Component } from './component.ts';
+import { prometheusComponent } from './monitoring/prometheus.ts';
+import { edgeCache } from './streaming/edge-cache.ts';
+import { rtmpOrigin } from './streaming/rtmp-origin.ts';
+import { transcodeApi } from './transcoding/transcode-api.ts';
+import { transcodeWorkerCpu, transcodeWorkerGpu } from './transcoding/transcode-worker.ts';
+
+export const COMPONENTS: readonly Component[] = [
+  rtmpOrigin,
+  edgeCache,
+  transcodeApi,
+  transcodeWorkerCpu,
+  transcodeWorkerGpu,
+  prometheusComponent,
+];
+
+/** The catalog view the inventory loader cross-checks against. */
+export const catalogEntries = (components: readonly Component[] = COMPONENTS): CatalogEntry[] =>
+  components.map((c) => ({
+    name: c.name,
+    stack: c.stack,
+    images: c.images.map((i) => i.image),
+    requires: c.requires,
+    scalable: true,
+  }));
+
+export const componentByName = (name: string, components: readonly Component[] = COMPONENTS): Component => {
+  const c = components.find((x) => x.name === name);
+  if (!c) throw new Error(`unknown component ${name}`);
+  return c;
+};

@@ -1,0 +1,81 @@
+// The component model: an app is data (name, stack, images, defaults, workload) plus two small pure
+// renderers — one for its complete base resources and, optionally, one for cluster-specific objects
+// (public hosts). Env overlays and cluster overlays are derived from this data by the generic renderers.
+import type { Capability, Resources, StackName } from '../inventory/schema.ts';
+import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
+
+/** Any Kubernetes object; typed builders (kubernetes-models interfaces) produce these. */
+export interface K8sObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** The object whose replicas and resources the environment settings control. */
+export interface WorkloadRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** JSON pointer of the main container's `resources` inside the workload. */
+  readonly resourcesPath: string;
+  /**
+   * How a replica count is applied: Kustomize's `replicas` transformer (Deployment, StatefulSet) or a
+   * JSON6902 patch of `/spec/replicas` (custom resources the transformer does not know).
+   */
+  readonly replicasVia: 'transformer' | 'patch';
+}
+
+/**
+ * Where an image pin is applied: Kustomize's `images` transformer for containers, or a JSON6902 patch of a
+ * custom resource field (e.g. Prometheus `spec.image`), optionally mirroring the tag into a version field.
+ */
+export type ImageRef =
+  | { readonly image: string; readonly via: 'transformer' }
+  | { readonly image: string; readonly via: 'patch'; readonly imagePath: string; readonly versionPath?: string };
+
+export interface BaseContext {
+  readonly fleet: Fleet;
+  /** Image repository (no tag) for an image name of the fleet. */
+  readonly repository: (image: string) => string;
+}
+
+export interface ClusterContext extends BaseContext {
+  readonly cluster: Cluster;
+  readonly environment: Environment;
+}
+
+export interface Component {
+  readonly name: string;
+  readonly stack: StackName;
+  readonly description: string;
+  readonly requires: readonly Capability[];
+  readonly images: readonly ImageRef[];
+  readonly workload: WorkloadRef;
+  readonly defaults: { readonly replicas: number; readonly resources: Resources };
+  /**
+   * Extended resources (e.g. `nvidia.com/gpu`) always set with requests equal to limits; kept apart from
+   * `resources` so an environment overriding cpu/memory can never drop them.
+   */
+  readonly extendedResources?: Readonly<Record<string, string>>;
+  /** Complete, environment- and cluster-independent resources (no image tags, no replicas). */
+  readonly base: (ctx: BaseContext) => K8sObject[];
+  /** Objects that only make sense per cluster (hosts, certificates). */
+  readonly cluster?: (ctx: ClusterContext) => K8sObject[];
+  /**
+   * Cluster-specific JSON6902 patches of base objects (storage class, load-balancer annotations).
+   * Cheap for Kustomize, unlike strategic-merge patches.
+   */
+  readonly clusterPatches?: (ctx: ClusterContext) => JsonPatch[];
+}
+
+export interface JsonPatchOp {
+  readonly op: 'add' | 'replace' | 'remove';
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+export interface JsonPatch {
+  readonly target: { readonly kind: string; readonly name: string; readonly group?: string; readonly version?: string };
+  readonly ops: readonly JsonPatchOp[];
+}

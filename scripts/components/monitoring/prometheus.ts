@@ -1,0 +1,124 @@
+// Prometheus, run by the Prometheus operator (installed by the platform add-ons): the monitoring stack's
+// entry point. It discovers every ServiceMonitor, PodMonitor and PrometheusRule in the cluster.
+import type { IPrometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
+import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { appLabels } from '../../lib/labels.ts';
+import type { BaseContext, Component, K8sObject } from '../component.ts';
+import { podDisruptionBudget, restrictedPod, service, serviceAccount, toK8sResources } from '../builders.ts';
+import { allowIngress, fromNamespace, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from '../network-policies.ts';
+
+export const PROMETHEUS = 'prometheus';
+const NAMESPACE = MONITORING_NAMESPACE;
+const PORT = 9090;
+/** Retention default of the monitoring stack. */
+export const RETENTION = '15d';
+
+const defaults = {
+  replicas: 1,
+  resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } },
+};
+
+const clusterRole = (): IClusterRole & K8sObject => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRole',
+  metadata: { name: `${NAMESPACE}-${PROMETHEUS}`, labels: appLabels(PROMETHEUS, 'monitoring') },
+  rules: [
+    { apiGroups: [''], resources: ['endpoints', 'nodes', 'nodes/metrics', 'pods', 'services'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
+    { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+  ],
+});
+
+const clusterRoleBinding = (): IClusterRoleBinding & K8sObject => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  metadata: { name: `${NAMESPACE}-${PROMETHEUS}`, labels: appLabels(PROMETHEUS, 'monitoring') },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${NAMESPACE}-${PROMETHEUS}` },
+  subjects: [{ kind: 'ServiceAccount', name: PROMETHEUS, namespace: NAMESPACE }],
+});
+
+type EmbeddedClaim = NonNullable<NonNullable<NonNullable<IPrometheus['spec']>['storage']>['volumeClaimTemplate']>;
+
+const prometheus = (ctx: BaseContext): IPrometheus & K8sObject => ({
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'Prometheus',
+  metadata: { name: PROMETHEUS, namespace: NAMESPACE, labels: appLabels(PROMETHEUS, 'monitoring') },
+  spec: {
+    // Tag and version are pinned per environment by the overlay.
+    image: ctx.repository('prometheus'),
+    podMonitorNamespaceSelector: {},
+    podMonitorSelector: {},
+    resources: toK8sResources(defaults.resources),
+    retention: RETENTION,
+    ruleNamespaceSelector: {},
+    ruleSelector: {},
+    securityContext: restrictedPod(1000),
+    serviceAccountName: PROMETHEUS,
+    serviceMonitorNamespaceSelector: {},
+    serviceMonitorSelector: {},
+    storage: {
+      // The model types this embedded claim as a full object with apiVersion/kind, which the CRD does not
+      // require and the operator does not read; write only the spec.
+      volumeClaimTemplate: {
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } },
+      } as unknown as EmbeddedClaim,
+    },
+    walCompression: true,
+  },
+});
+
+const base = (ctx: BaseContext): K8sObject[] => [
+  serviceAccount({ name: PROMETHEUS, namespace: NAMESPACE, stack: 'monitoring', app: PROMETHEUS }),
+  clusterRole(),
+  clusterRoleBinding(),
+  prometheus(ctx),
+  service({
+    name: PROMETHEUS,
+    namespace: NAMESPACE,
+    stack: 'monitoring',
+    app: PROMETHEUS,
+    ports: [{ name: 'web', port: PORT, targetPort: 'web', protocol: 'TCP' }],
+  }),
+  podDisruptionBudget({ app: PROMETHEUS, namespace: NAMESPACE, stack: 'monitoring' }),
+  allowIngress({
+    app: PROMETHEUS,
+    namespace: NAMESPACE,
+    rules: [{ from: [fromNamespace(INGRESS_NAMESPACE), fromNamespace(NAMESPACE)], ports: [PORT] }],
+  }),
+  // Prometheus scrapes every namespace and talks to the API server for discovery.
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `${PROMETHEUS}-egress`, namespace: NAMESPACE },
+    spec: {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': PROMETHEUS } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: {} }] }, { ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] }],
+    },
+  },
+];
+
+export const prometheusComponent: Component = {
+  name: PROMETHEUS,
+  stack: 'monitoring',
+  description: 'Prometheus (operator-managed) scraping every ServiceMonitor and PodMonitor',
+  requires: [],
+  images: [{ image: 'prometheus', via: 'patch', imagePath: '/spec/image', versionPath: '/spec/version' }],
+  workload: {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'Prometheus',
+    name: PROMETHEUS,
+    resourcesPath: '/spec/resources',
+    replicasVia: 'patch',
+  },
+  defaults,
+  base,
+  clusterPatches: ({ cluster }) => [
+    {
+      target: { kind: 'Prometheus', name: PROMETHEUS },
+      ops: [{ op: 'add', path: '/spec/storage/volumeClaimTemplate/spec/storageClassName', value: cluster.storageClass }],
+    },
+  ],
+};
