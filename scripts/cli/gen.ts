@@ -1,0 +1,88 @@
+// `pnpm gen [--check] [--force] [--inventory DIR] [--out DIR]`
+// Reads the inventory, renders the tree, and writes it through the one writer (or, with --check, only
+// compares). Bad inventory → exit 2 with every problem listed and nothing written.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { InventoryError } from '../inventory/errors.ts';
+import { CliError, ExitCode } from '../lib/exit-codes.ts';
+import { processIo, type Io } from '../lib/io.ts';
+import { INVENTORY_DIR } from '../lib/layout.ts';
+import { isEntryPoint, runMain } from '../lib/run-main.ts';
+import { generate } from '../pipeline/generate.ts';
+import { PathConflictError } from '../render/generated-file.ts';
+import { checkTree, formatCheck, formatWriteReport, writeTree } from '../writer/index.ts';
+
+const USAGE = `usage: pnpm gen [--check] [--force] [--inventory DIR] [--out DIR]
+
+  --check          write nothing; exit 1 if the tree differs from what would be generated
+  --force          overwrite (or prune) generated files that were edited by hand
+  --inventory DIR  inventory folder (default: ./${INVENTORY_DIR})
+  --out DIR        output root (default: .)`;
+
+interface GenArgs {
+  readonly check: boolean;
+  readonly force: boolean;
+  readonly inventory: string;
+  readonly out: string;
+}
+
+const parse = (argv: string[]): GenArgs | 'help' => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        check: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        inventory: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (e) {
+    throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`, ExitCode.BadInput);
+  }
+  if (values.help) return 'help';
+  if (values.check && values.force) throw new CliError(`--check and --force exclude each other\n${USAGE}`, ExitCode.BadInput);
+  const out = resolve(values.out ?? '.');
+  return { check: values.check, force: values.force, out, inventory: resolve(values.inventory ?? resolve(out, INVENTORY_DIR)) };
+};
+
+const run = async (argv: string[], io: Io): Promise<number> => {
+  const args = parse(argv);
+  if (args === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return ExitCode.Ok;
+  }
+  let files;
+  try {
+    ({ files } = await generate(args.inventory));
+  } catch (e) {
+    if (e instanceof InventoryError) throw new CliError(`${e.message}\nnothing was written`, ExitCode.BadInput);
+    if (e instanceof PathConflictError) throw new CliError(`${e.message}\nnothing was written`, ExitCode.BadInput);
+    throw e;
+  }
+  if (args.check) {
+    const result = await checkTree(args.out, files);
+    io.stdout(`${formatCheck(result)}\n`);
+    return result.ok ? ExitCode.Ok : ExitCode.Findings;
+  }
+  const report = await writeTree(args.out, files, { force: args.force });
+  io.stdout(`${formatWriteReport(report)}\n`);
+  return ExitCode.Ok;
+};
+
+/** Exit code of `pnpm gen`; CliErrors (bad input, refusals) are printed to stderr, not thrown. */
+export const main = async (argv: string[], io: Io = processIo): Promise<number> => {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    io.stderr(`${e.message}\n`);
+    return e.exitCode;
+  }
+};
+
+if (isEntryPoint(import.meta.url)) runMain(main);

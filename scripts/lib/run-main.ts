@@ -1,0 +1,30 @@
+// Shared CLI plumbing: run `main`, map known errors to the house exit codes, exit only when run directly.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CliError, ExitCode } from './exit-codes.ts';
+
+/** True when the module at `importMetaUrl` is the process entry point (not imported by a test). */
+export const isEntryPoint = (importMetaUrl: string): boolean => {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(importMetaUrl));
+  } catch {
+    return false;
+  }
+};
+
+/** Run a CLI main and exit with its code; CliErrors print their message and exit with their code. */
+export const runMain = (main: (argv: string[]) => Promise<number>): void => {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof CliError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(err.exitCode);
+      }
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(ExitCode.Findings);
+    },
+  );
+};

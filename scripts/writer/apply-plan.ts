@@ -1,0 +1,228 @@
+// Applying a plan is all-or-nothing. New contents are first written to a staging folder inside
+// the output root (same filesystem, so renames are atomic and cannot fail half-way through a
+// copy); files to be replaced or pruned are moved into the same folder as backups; only then are
+// the new files renamed into place, and the ledger last. Every step that changes the tree pushes
+// its inverse onto a journal, so any failure replays the journal backwards and the tree is
+// restored exactly (same bytes, and for restored files the same inodes).
+import { randomBytes } from 'node:crypto';
+import * as nodePath from 'node:path';
+import { CliError, ExitCode } from '../lib/exit-codes.ts';
+import { GEN_COMMAND, LEDGER_FILE } from '../lib/layout.ts';
+import { ancestorsOf, comparePaths, STAGING_PREFIX, toAbsolute } from './output-path.ts';
+import type { PlannedDelete, PlannedWrite, WriteConflict, WritePlan } from './plan-write.ts';
+import type { WriteReport } from './write-report.ts';
+import { errnoCode, lstatKind, nodeWriterFs, type WriterFs } from './writer-fs.ts';
+
+export interface ApplyOptions {
+  /** Overwrite or prune hand-edited generated files. Never overrides foreign files. */
+  readonly force: boolean;
+  /** Filesystem seam; tests inject failures through it. */
+  readonly fs?: WriterFs;
+}
+
+interface UndoStep {
+  readonly what: string;
+  readonly run: () => Promise<void>;
+  /** Set on the staging folder's step: it is removed on rollback only if every other step was undone, since otherwise it still holds backups. */
+  readonly stagingPath?: string;
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Refuse with every conflicting path and why (CliError exit 3). */
+const refuseConflicts = (plan: WritePlan, force: boolean): void => {
+  const blocking = plan.conflicts.filter((c) => c.kind === 'foreign' || !force);
+  if (blocking.length === 0) return;
+  const lines = blocking.map((c) => `  ${c.path}: ${c.kind === 'foreign' ? 'foreign' : 'hand-edited'}, ${c.reason}`);
+  const hints: string[] = [];
+  if (blocking.some((c) => c.kind === 'handEdited')) {
+    hints.push('hand-edited files: move the change into the inventory and revert the file, or re-run with --force to overwrite it');
+  }
+  if (blocking.some((c) => c.kind === 'foreign')) {
+    hints.push('foreign paths: move or delete them by hand; --force never overwrites files the generator did not write');
+  }
+  throw new CliError(
+    `refusing to write ${plan.outDir}: ${blocking.length} conflict${blocking.length === 1 ? '' : 's'}\n` +
+      `${lines.join('\n')}\n${hints.join('\n')}`,
+    ExitCode.FilesystemRefusal,
+  );
+};
+
+const forcedWrite = (c: WriteConflict): PlannedWrite => ({ path: c.path, content: c.content ?? '', before: c.before });
+
+/**
+ * The plan was computed from an earlier read; if anything it relied on changed since (an editor
+ * saving, a second `pnpm gen`), stop before touching anything rather than clobber it.
+ */
+const verifyUnchangedSincePlan = async (
+  fs: WriterFs,
+  plan: WritePlan,
+  writes: readonly PlannedWrite[],
+  deletes: readonly PlannedDelete[],
+): Promise<void> => {
+  const drifted: string[] = [];
+  const sameAs = async (rel: string, before: Uint8Array): Promise<boolean> => {
+    if ((await lstatKind(fs, toAbsolute(plan.outDir, rel))) !== 'file') return false;
+    return Buffer.from(await fs.readFile(toAbsolute(plan.outDir, rel))).equals(before);
+  };
+  for (const w of writes) {
+    if (w.before === undefined) {
+      if ((await lstatKind(fs, toAbsolute(plan.outDir, w.path))) !== 'absent') drifted.push(w.path);
+    } else if (!(await sameAs(w.path, w.before))) drifted.push(w.path);
+  }
+  for (const d of deletes) if (!(await sameAs(d.path, d.before))) drifted.push(d.path);
+  const ledgerAbs = toAbsolute(plan.outDir, LEDGER_FILE);
+  const ledgerNow =
+    (await lstatKind(fs, ledgerAbs)) === 'file' ? Buffer.from(await fs.readFile(ledgerAbs)).toString('utf8') : null;
+  if (ledgerNow !== plan.ledger.before) drifted.push(LEDGER_FILE);
+  if (drifted.length > 0) {
+    throw new CliError(
+      `the tree changed after it was read, nothing was written; run "${GEN_COMMAND}" again:\n` +
+        drifted.sort(comparePaths).map((p) => `  ${p}`).join('\n'),
+      ExitCode.Precondition,
+    );
+  }
+};
+
+/** Apply a plan atomically; see the file comment. Writes nothing at all when nothing changed. */
+export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise<WriteReport> => {
+  const fs = options.fs ?? nodeWriterFs;
+  refuseConflicts(plan, options.force);
+
+  const forced = plan.conflicts.filter((c) => c.kind === 'handEdited');
+  const forcedUpdates = forced.filter((c) => c.forced === 'update').map(forcedWrite);
+  const forcedDeletes = forced.flatMap((c) =>
+    c.forced === 'delete' && c.before !== undefined ? [{ path: c.path, before: c.before }] : [],
+  );
+  const writes = [...plan.create, ...plan.update, ...forcedUpdates];
+  const deletes = [...plan.delete, ...forcedDeletes];
+  const warnings = plan.staleStaging.map(
+    (name) => `${nodePath.join(plan.outDir, name)} was left by an interrupted run and may hold backups; inspect it, then delete it`,
+  );
+  const sorted = (paths: readonly string[]): string[] => [...paths].sort(comparePaths);
+  const report = (removedDirs: readonly string[], ledgerWritten: boolean): WriteReport => ({
+    outDir: plan.outDir,
+    created: sorted(plan.create.map((w) => w.path)),
+    updated: sorted([...plan.update, ...forcedUpdates].map((w) => w.path)),
+    deleted: sorted(deletes.map((d) => d.path)),
+    unchanged: sorted(plan.unchanged),
+    forced: sorted(forced.map((c) => c.path)),
+    removedDirs: sorted(removedDirs),
+    ledgerWritten,
+    changed: writes.length + deletes.length,
+    warnings,
+  });
+
+  // Idempotence: a run that changes nothing must not even touch mtimes.
+  if (writes.length === 0 && deletes.length === 0 && !plan.ledger.changed) return report([], false);
+
+  await verifyUnchangedSincePlan(fs, plan, writes, deletes);
+
+  const journal: UndoStep[] = [];
+  const root = plan.outDir;
+  const staging = nodePath.join(root, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const removedDirs: string[] = [];
+
+  /** Create `abs` and any missing parents, one level at a time so each can be undone. */
+  const ensureDir = async (abs: string): Promise<void> => {
+    const toCreate: string[] = [];
+    for (let cur = abs; ; cur = nodePath.dirname(cur)) {
+      const kind = await lstatKind(fs, cur);
+      if (kind === 'dir' || (kind === 'symlink' && cur === root)) break;
+      if (kind !== 'absent') throw new Error(`${cur} is not a folder`);
+      toCreate.push(cur);
+      if (nodePath.dirname(cur) === cur) break;
+    }
+    for (const dir of toCreate.reverse()) {
+      await fs.mkdir(dir);
+      journal.push({ what: `remove folder ${dir}`, run: () => fs.rmdir(dir) });
+    }
+  };
+
+  const moveInto = async (from: string, to: string, what: string): Promise<void> => {
+    await fs.rename(from, to);
+    journal.push({ what, run: () => fs.rename(to, from) });
+  };
+
+  try {
+    await ensureDir(root);
+    await fs.mkdir(staging);
+    journal.push({ what: `remove staging folder ${staging}`, run: () => fs.rmTree(staging), stagingPath: staging });
+
+    // 1. Stage every new content; the tree is untouched so far.
+    const staged = writes.map((w, i) => ({ w, tmp: nodePath.join(staging, `new-${i}`) }));
+    for (const { w, tmp } of staged) await fs.writeFile(tmp, w.content);
+    const stagedLedger = nodePath.join(staging, 'ledger.json');
+    if (plan.ledger.changed) await fs.writeFile(stagedLedger, plan.ledger.after);
+
+    // 2. Move files to be replaced or pruned into staging as backups.
+    const replaced = [...writes.filter((w) => w.before !== undefined).map((w) => w.path), ...deletes.map((d) => d.path)];
+    for (const [i, rel] of replaced.entries()) {
+      const abs = toAbsolute(root, rel);
+      await moveInto(abs, nodePath.join(staging, `old-${i}`), `restore ${abs}`);
+    }
+
+    // 3. Remove folders emptied by pruning, deepest first, except those a new file needs anyway.
+    const needed = new Set(plan.produced.flatMap(ancestorsOf));
+    const candidates = [...new Set(deletes.flatMap((d) => ancestorsOf(d.path)))]
+      .filter((d) => !needed.has(d))
+      .sort((a, b) => b.split('/').length - a.split('/').length || comparePaths(a, b));
+    for (const rel of candidates) {
+      const abs = toAbsolute(root, rel);
+      if ((await lstatKind(fs, abs)) !== 'dir' || (await fs.readdir(abs)).length > 0) continue;
+      await fs.rmdir(abs);
+      journal.push({ what: `recreate folder ${abs}`, run: () => fs.mkdir(abs) });
+      removedDirs.push(rel);
+    }
+
+    // 4. Rename new contents into place.
+    for (const { w, tmp } of staged) {
+      const abs = toAbsolute(root, w.path);
+      await ensureDir(nodePath.dirname(abs));
+      await moveInto(tmp, abs, `take back ${abs}`);
+    }
+
+    // 5. The ledger last: until this rename lands, the previous ledger still describes the tree.
+    if (plan.ledger.changed) await fs.rename(stagedLedger, toAbsolute(root, LEDGER_FILE));
+  } catch (err) {
+    throw await rollback(journal, err);
+  }
+
+  // Committed. Failing to tidy the staging folder must not report the write as failed.
+  try {
+    await fs.rmTree(staging);
+  } catch (err) {
+    warnings.push(`could not remove staging folder ${staging}: ${message(err)}`);
+  }
+  return report(removedDirs, plan.ledger.changed);
+};
+
+/** Undo every journaled step, newest first, and build the error to throw. */
+const rollback = async (journal: readonly UndoStep[], cause: unknown): Promise<CliError> => {
+  const failures: string[] = [];
+  let keptStaging: string | undefined;
+  for (const step of [...journal].reverse()) {
+    if (step.stagingPath !== undefined && failures.length > 0) {
+      keptStaging = step.stagingPath;
+      continue;
+    }
+    try {
+      await step.run();
+    } catch (err) {
+      // Keep going: every other step still restores something.
+      failures.push(`  could not ${step.what}: ${message(err)}`);
+    }
+  }
+  const code = errnoCode(cause);
+  const head = `writing the generated tree failed: ${message(cause)}${code === undefined ? '' : ` (${code})`}`;
+  const error =
+    failures.length === 0
+      ? new CliError(`${head}\nthe previous tree was restored; nothing changed`, ExitCode.FilesystemRefusal)
+      : new CliError(
+          `${head}\nROLLBACK INCOMPLETE, the tree is partly written:\n${failures.join('\n')}` +
+            (keptStaging === undefined ? '' : `\nbackups of replaced files were kept in ${keptStaging}`),
+          ExitCode.FilesystemRefusal,
+        );
+  error.cause = cause;
+  return error;
+};
