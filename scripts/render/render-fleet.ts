@@ -49,7 +49,9 @@ const planStacks = (fleet: Fleet, ctx: BaseContext, components: readonly Compone
     return [{ stack, clusters, componentsByCluster, objects }];
   });
 
-export const renderFleet = (fleet: Fleet, components: readonly Component[] = COMPONENTS): GeneratedFile[] => {
+export const renderFleet = (input: Fleet, components: readonly Component[] = COMPONENTS): GeneratedFile[] => {
+  // The loader already sorts clusters; sorting again keeps the render deterministic for any caller.
+  const fleet: Fleet = { ...input, clusters: [...input.clusters].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
   const ctx = baseContext(fleet);
   const plans = planStacks(fleet, ctx, components);
   const groups: GeneratedFile[][] = [];
