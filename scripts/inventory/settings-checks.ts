@@ -1,0 +1,92 @@
+// Cross-field rules about one environment's settings: `apps` against the catalog, `versions`
+// against the fleet's images and against what the environment's clusters will run.
+import {
+  issueAt,
+  validClusters,
+  type CrossCheckInput,
+  type EnvironmentInput,
+  type Report,
+} from './cross-check-input.ts';
+import { listWords } from './messages.ts';
+import { STACKS, type EnvironmentFile } from './schema.ts';
+import { didYouMean } from './suggest.ts';
+import { appsForCluster } from '../model/fleet.ts';
+
+export function checkApps(input: CrossCheckInput, env: EnvironmentInput, value: EnvironmentFile, report: Report): void {
+  const catalog = new Map(input.catalog.map((c) => [c.name, c]));
+  const known = [...catalog.keys()].sort();
+  const src = env.source;
+  for (const [app, settings] of Object.entries(value.apps ?? {})) {
+    const entry = catalog.get(app);
+    const base = ['apps', app];
+    if (entry === undefined) {
+      report(issueAt(src, base, 'key', `unknown app "${app}"${didYouMean(app, known)}; apps: ${known.join(', ')}`));
+      continue;
+    }
+    if (!entry.scalable) {
+      for (const field of ['replicas', 'autoscaling'] as const) {
+        if (settings[field] === undefined) continue;
+        const message =
+          `app "${app}" is not scalable (its workload has no replica count, e.g. a DaemonSet); ` + `remove ${field}`;
+        report(issueAt(src, [...base, field], 'key', message));
+      }
+      continue;
+    }
+    if (settings.replicas !== undefined && settings.autoscaling !== undefined) {
+      const message =
+        'set either replicas or autoscaling, not both: ' +
+        'with autoscaling the HorizontalPodAutoscaler owns the replica count';
+      report(issueAt(src, [...base, 'replicas'], 'value', message));
+    }
+    const hpa = settings.autoscaling;
+    if (hpa !== undefined && hpa.minReplicas > hpa.maxReplicas) {
+      const message =
+        'expected minReplicas ≤ maxReplicas, ' +
+        `found minReplicas ${hpa.minReplicas} > maxReplicas ${hpa.maxReplicas}`;
+      report(issueAt(src, [...base, 'autoscaling', 'minReplicas'], 'value', message));
+    }
+  }
+}
+
+export function checkVersions(
+  input: CrossCheckInput,
+  env: EnvironmentInput,
+  value: EnvironmentFile,
+  report: Report,
+): void {
+  const src = env.source;
+  const fleet = input.fleet;
+  if (fleet !== undefined) {
+    const images = Object.keys(fleet.value.images);
+    for (const image of Object.keys(value.versions)) {
+      // Object.hasOwn, not `in`: `constructor` is a valid DNS-1123 label and must not match Object.prototype.
+      if (Object.hasOwn(fleet.value.images, image)) continue;
+      const message =
+        `unknown image "${image}"${didYouMean(image, images)}; ` +
+        `images are defined in ${fleet.source.file}: ${images.join(', ')}`;
+      report(issueAt(src, ['versions', image], 'key', message));
+    }
+  }
+
+  // Every image that some cluster of this environment will run must be pinned here.
+  const users = new Map<string, Set<string>>();
+  for (const { entry } of validClusters(input.clusters)) {
+    if (entry.environment !== env.name) continue;
+    const cluster = { capabilities: entry.capabilities ?? [] };
+    for (const stack of STACKS.filter((s) => entry.stacks.includes(s))) {
+      for (const app of appsForCluster(input.catalog, cluster, stack)) {
+        for (const image of app.images) {
+          if (Object.hasOwn(value.versions, image)) continue;
+          const set = users.get(image) ?? new Set<string>();
+          set.add(`${app.name} on ${entry.name}`);
+          users.set(image, set);
+        }
+      }
+    }
+  }
+  if (users.size === 0) return;
+  const missing = [...users.keys()].sort();
+  const detail = missing.map((image) => `${image} (run by ${listWords([...(users.get(image) ?? [])].sort())})`);
+  const message = `missing version pin${missing.length === 1 ? '' : 's'} for ${listWords(detail)}`;
+  report(issueAt(src, ['versions'], 'key', message));
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { parseYamlSource } from '../../scripts/inventory/yaml-source.ts';
+
+const TEXT = ['# comment', 'a:', '  b: 1.10', '  c:', '  list: [x, y]', 'd: &anchor', '  e: 1', 'f: *anchor', '']
+  .join('\n');
+
+describe('parseYamlSource positions', () => {
+  const src = parseYamlSource('t.yaml', TEXT);
+
+  it('parses to plain data', () => {
+    expect(src.issues).toEqual([]);
+    expect(src.data).toEqual({ a: { b: 1.1, c: null, list: ['x', 'y'] }, d: { e: 1 }, f: { e: 1 } });
+  });
+
+  it('points at keys or values', () => {
+    expect(src.position(['a', 'b'], 'key')).toEqual({ line: 3, col: 3 });
+    expect(src.position(['a', 'b'], 'value')).toEqual({ line: 3, col: 6 });
+    expect(src.position(['a', 'list', 1], 'value')).toEqual({ line: 5, col: 13 });
+  });
+
+  it('points at the key of an empty value, and at the parent for a missing field', () => {
+    expect(src.position(['a', 'c'], 'value')).toEqual({ line: 4, col: 3 });
+    expect(src.position(['a', 'missing'], 'value')).toEqual({ line: 3, col: 3 });
+    expect(src.position([], 'value')).toEqual({ line: 2, col: 1 });
+  });
+
+  it('follows aliases to the anchored value', () => {
+    expect(src.position(['f', 'e'], 'value')).toEqual({ line: 7, col: 6 });
+  });
+
+  it('gives the source text of plain scalars only', () => {
+    expect(src.plainScalarSource(['a', 'b'])).toBe('1.10');
+    expect(parseYamlSource('t', 'v: "1.10"\n').plainScalarSource(['v'])).toBeUndefined();
+  });
+});
+
+describe('parseYamlSource problems', () => {
+  it.each([
+    ['duplicate key', 'a: 1\nb: 2\na: 3\n', { line: 3, col: 1, field: 'a' }, 'duplicate key "a" (first defined at line 1)'],
+    ['syntax error', 'a: [1, 2\nb: 3\n', { line: 2, col: 1, field: 'b' }, 'YAML syntax error'],
+    ['several documents', 'a: 1\n---\nb: 2\n', { line: 2, col: 1, field: '(root)' }, 'YAML syntax error'],
+    ['recursive alias', 'a: &x [*x]\n', { line: 1, col: 1, field: '(root)' }, 'recursive'],
+    [
+      'alias expansion bomb',
+      // Each level refers to the previous one ten times: 1000 aliases in all, over the library's limit.
+      ['a: &a [x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]']
+        .concat('d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', '')
+        .join('\n'),
+      { line: 1, col: 1, field: '(root)' },
+      'YAML error',
+    ],
+  ])('%s', (_name, text, where, message) => {
+    const src = parseYamlSource('t.yaml', text);
+    expect(src.data).toBeUndefined();
+    expect(src.issues[0]).toMatchObject({ file: 't.yaml', ...where });
+    expect(src.issues[0]?.message).toContain(message);
+  });
+
+  it.each([
+    ['block sequences', '- '.repeat(20_000) + 'x'],
+    ['flow sequences', '['.repeat(20_000) + ']'.repeat(20_000)],
+    ['flow mappings', '{a: '.repeat(20_000) + '1' + '}'.repeat(20_000)],
+  ])('refuses absurdly deep %s instead of overflowing the stack', (_name, text) => {
+    const src = parseYamlSource('t.yaml', text);
+    expect(src.data).toBeUndefined();
+    expect(src.issues).toEqual([
+      expect.objectContaining({ line: 1, col: 1, field: '(root)', message: expect.stringContaining('nested too deeply') }),
+    ]);
+  });
+
+  it('accepts nesting far deeper than an inventory needs', () => {
+    const levels = 40;
+    const text = Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' leaf\n';
+    const src = parseYamlSource('t.yaml', text);
+    expect(src.issues).toEqual([]);
+    let node: unknown = src.data;
+    for (let i = 0; i < levels - 1; i++) node = (node as Record<string, unknown>)[`k${i}`];
+    expect(node).toEqual({ [`k${levels - 1}`]: 'leaf' });
+  });
+
+  it('treats an empty file as null data, not an error', () => {
+    const src = parseYamlSource('t.yaml', '# nothing\n');
+    expect(src.issues).toEqual([]);
+    expect(src.data).toBeNull();
+    expect(src.position(['x'], 'value')).toEqual({ line: 1, col: 1 });
+  });
+});
