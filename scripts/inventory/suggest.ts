@@ -31,7 +31,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** How many edits still read as a typo: one for short words, about a third of the word for longer ones. */
-const tolerance = (word: string): number => Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+const tolerance = (word: string): number => Math.min(3, Math.max(1, Math.round(word.length / 3)));
 
 /**
  * The candidate closest to `word`, or undefined when none is close enough to be a plausible typo.
