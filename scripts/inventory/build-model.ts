@@ -51,6 +51,8 @@ export function buildFleet(input: ModelInput): Fleet {
     name: fleet.name,
     git: fleet.git,
     images: fleet.images,
+    argocd: fleet.argocd,
+    addons: fleet.addons,
     environments,
     clusters: input.clusters.map(toCluster).sort((a, b) => byCodeUnits(a.name, b.name)),
   };

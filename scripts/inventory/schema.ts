@@ -73,6 +73,11 @@ export const SyncPolicySchema = Type.Object(
   strict,
 );
 
+/** `maxUpdate` of a RollingSync step: a count of Applications or a percentage. */
+const MaxUpdate = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^([1-9][0-9]?|100)%$' })], {
+  description: 'Applications updated at once in this environment: a number or a percentage such as "25%"',
+});
+
 export const EnvironmentFileSchema = Type.Object(
   {
     promotesTo: Type.Optional(
@@ -88,6 +93,9 @@ export const EnvironmentFileSchema = Type.Object(
         ...strict, // TypeBox records otherwise accept keys that miss the key pattern
         description: 'Per-app settings for this environment, keyed by app name',
       }),
+    ),
+    progressiveSync: Type.Optional(
+      Type.Object({ maxUpdate: MaxUpdate }, { ...strict, description: 'RollingSync step of this environment' }),
     ),
     versions: Type.Record(
       Type.String({ pattern: DNS1123_LABEL }),
@@ -131,6 +139,52 @@ export const ImageSchema = Type.Object(
   strict,
 );
 
+/** A pinned Helm chart; versions are quoted strings so a bot can bump them in place. */
+export const ChartSchema = Type.Object(
+  {
+    repoURL: Type.String({ pattern: '^(https://|oci://)', description: 'Helm repository URL' }),
+    chart: Type.String({ pattern: DNS1123_LABEL }),
+    version: Type.String({ pattern: '^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$', description: 'Exact chart version, quoted' }),
+  },
+  strict,
+);
+
+export const AddonSchema = Type.Object(
+  {
+    ...ChartSchema.properties,
+    namespace: Type.String({ pattern: DNS1123_LABEL, description: 'Namespace the add-on is installed in' }),
+    requires: Type.Optional(
+      Type.Array(StringEnum(CAPABILITIES), {
+        uniqueItems: true,
+        description: 'Installed only on clusters with all of these capabilities',
+      }),
+    ),
+    serverSideApply: Type.Optional(
+      Type.Boolean({ description: 'Apply server-side: needed for CRDs too large for the last-applied annotation' }),
+    ),
+  },
+  strict,
+);
+
+export const ArgoCdSchema = Type.Object(
+  {
+    chart: ChartSchema,
+    progressiveSync: Type.Boolean({
+      description:
+        'Roll changes out environment by environment with RollingSync (beta; disables auto-sync of generated Applications)',
+    }),
+    clusterSecretStore: Type.String({
+      pattern: DNS1123_SUBDOMAIN,
+      description: 'ClusterSecretStore on the hub that holds each cluster\'s Argo CD credentials',
+    }),
+    clusterSecretPrefix: Type.String({
+      pattern: '^[A-Za-z0-9_./-]+$',
+      description: 'Key prefix of the cluster credentials in that store: <prefix>/<cluster>',
+    }),
+  },
+  strict,
+);
+
 export const FleetFileSchema = Type.Object(
   {
     name: Type.String({ pattern: DNS1123_LABEL, description: 'Fleet name, used in labels' }),
@@ -144,6 +198,11 @@ export const FleetFileSchema = Type.Object(
     images: Type.Record(Type.String({ pattern: DNS1123_LABEL }), ImageSchema, {
       ...strict,
       description: 'Every image the fleet runs, keyed by image name; tags are pinned per environment',
+    }),
+    argocd: ArgoCdSchema,
+    addons: Type.Record(Type.String({ pattern: DNS1123_LABEL }), AddonSchema, {
+      ...strict,
+      description: 'Platform add-ons (pinned Helm charts), installed before the stacks on every cluster that needs them',
     }),
   },
   strict,
@@ -159,6 +218,9 @@ export type Destination = Static<typeof DestinationSchema>;
 export type ClusterEntry = Static<typeof ClusterSchema>;
 export type ClustersFile = Static<typeof ClustersFileSchema>;
 export type FleetFile = Static<typeof FleetFileSchema>;
+export type Chart = Static<typeof ChartSchema>;
+export type Addon = Static<typeof AddonSchema>;
+export type ArgoCdSettings = Static<typeof ArgoCdSchema>;
 
 /** The published schemas, by file name under `inventory/schema/`. */
 export const PUBLISHED_SCHEMAS: ReadonlyArray<{ file: string; title: string; schema: TSchema }> = [

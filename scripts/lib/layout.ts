@@ -20,6 +20,10 @@ export const GENERATED_ROOTS = [BASE_DIR, OVERLAYS_DIR, CLUSTERS_DIR, APPS_DIR, 
 /** Sub-folders of `argocd/`. */
 export const ARGOCD_PROJECTS_DIR = 'projects';
 export const ARGOCD_BOOTSTRAP_DIR = 'bootstrap';
+/** Cluster registrations (ExternalSecrets producing Argo CD cluster Secrets) under `argocd/`. */
+export const ARGOCD_CLUSTERS_DIR = 'clusters';
+/** Values file of the one-time `helm install` of Argo CD, under `argocd/bootstrap/`. */
+export const ARGOCD_VALUES_FILE = 'argocd-values.yaml';
 
 /** Name of the folder under `base/<stack>/` that holds the stack's Namespace and namespace-wide policy. */
 export const NAMESPACE_UNIT = 'namespace';
@@ -43,4 +47,3 @@ export const clusterStackPath = (cluster: string, stack: string): string =>
 
 /** Namespace of the hub's Argo CD. */
 export const ARGOCD_NAMESPACE = 'argocd';
-export const appSetPath = (stack: string, env: string): string => posixJoin(APPS_DIR, `${stack}-${env}-applicationset.yaml`);

@@ -2,7 +2,9 @@
 // Lists are in a canonical order (environments by promotion order, clusters by name) so that
 // renders never depend on the order of the YAML input.
 import type {
+  Addon,
   AppSettings,
+  ArgoCdSettings,
   Capability,
   Destination,
   LoadBalancerFlavour,
@@ -20,6 +22,8 @@ export interface Environment {
   readonly clusterIssuer: string;
   /** Per-app settings keyed by app name; apps without an entry use their component defaults. */
   readonly apps: Readonly<Record<string, AppSettings>>;
+  /** RollingSync step size when progressive sync is on; undefined = all at once. */
+  readonly progressiveSync?: { readonly maxUpdate: number | string } | undefined;
   /** Image tag pins keyed by image name. */
   readonly versions: Readonly<Record<string, string>>;
 }
@@ -42,6 +46,9 @@ export interface Fleet {
   readonly name: string;
   readonly git: { readonly repoURL: string; readonly targetRevision: string };
   readonly images: Readonly<Record<string, { readonly repository: string }>>;
+  readonly argocd: ArgoCdSettings;
+  /** Platform add-ons keyed by name (sorted). */
+  readonly addons: Readonly<Record<string, Addon>>;
   /** In promotion order. */
   readonly environments: readonly Environment[];
   /** Sorted by name. */

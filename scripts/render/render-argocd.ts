@@ -1,35 +1,33 @@
-// apps/ (ApplicationSets) and argocd/ (AppProjects, bootstrap root Application).
-//
-// One ApplicationSet per (stack, environment): the sync policy and deletion safety are environment facts, so
-// they are written literally instead of templated. Elements are written into the file (list generator):
-// they cannot vanish when Git or an SCM API has an outage, which is how matrix/SCM generators have deleted
-// whole fleets. The project is never templated.
-import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import type { IApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
+// apps/ (ApplicationSets of the stacks and add-ons) and argocd/ (AppProjects, cluster registrations,
+// bootstrap). Each stack's AppProject allows exactly the kinds that stack renders.
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { Component, K8sObject } from '../components/component.ts';
 import { stackNamespace } from '../components/stacks.ts';
 import type { StackName } from '../inventory/schema.ts';
-import { LABEL_CLUSTER, LABEL_ENVIRONMENT, LABEL_STACK, MANAGED_BY } from '../lib/labels.ts';
 import {
   APPS_DIR,
-  appSetPath,
   ARGOCD_BOOTSTRAP_DIR,
+  ARGOCD_CLUSTERS_DIR,
   ARGOCD_DIR,
-  ARGOCD_NAMESPACE,
   ARGOCD_PROJECTS_DIR,
-  clusterStackPath,
+  ARGOCD_VALUES_FILE,
   posixJoin,
 } from '../lib/layout.ts';
-import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
+import type { Cluster, Fleet } from '../model/fleet.ts';
+import { addonApplicationSet, platformProject } from './argocd-addons.ts';
+import {
+  argoCdProject,
+  argoCdValues,
+  bootstrapProject,
+  clusterSecret,
+  rootApplication,
+  selfManagedArgoCd,
+} from './argocd-bootstrap.ts';
+import { argoMetadata, projectDestination, stackLabels, SYNC_WAVE } from './argocd-objects.ts';
+import { stackApplicationSet } from './argocd-stack-appsets.ts';
 import type { GeneratedFile } from './generated-file.ts';
-import { kustomizationFile, objectFileName, relativeDir } from './kustomize-files.ts';
-import { fixedReplicas } from './render-overlays.ts';
-import { yamlFile } from './serialize.ts';
-
-export const BOOTSTRAP_PROJECT = 'bootstrap';
-export const ROOT_APPLICATION = 'root';
-const IN_CLUSTER = 'https://kubernetes.default.svc';
+import { kustomizationFile, objectFiles, relativeDir } from './kustomize-files.ts';
+import { generatedHeader, yamlBody } from './serialize.ts';
 
 /** Kinds that are cluster-scoped; everything else an app emits is namespaced. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
@@ -54,125 +52,22 @@ export const kindsOf = (objects: readonly K8sObject[]): { cluster: GroupKind[]; 
   return { cluster: sorted(cluster), namespaced: sorted(namespaced) };
 };
 
-const destinationOf = (c: Cluster): { name: string; server: string } => ({
-  name: c.destination.name ?? '',
-  server: c.destination.server ?? '',
-});
-
-const applicationSet = (
-  fleet: Fleet,
-  stack: StackName,
-  env: Environment,
-  clusters: readonly Cluster[],
-  components: readonly Component[],
-): IApplicationSet & K8sObject => {
-  // Replicas owned by an HPA must not show as drift, or selfHeal would fight the autoscaler.
-  const hpaManaged = components
-    .filter((c) => fixedReplicas(c, env.apps[c.name] ?? {}) === undefined)
-    .map((c) => ({ group: groupOf(c.workload.apiVersion), kind: c.workload.kind, name: c.workload.name, jsonPointers: ['/spec/replicas'] }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const sp = env.syncPolicy;
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'ApplicationSet',
-    metadata: {
-      name: `${stack}-${env.name}`,
-      namespace: ARGOCD_NAMESPACE,
-      labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, [LABEL_STACK]: stack, [LABEL_ENVIRONMENT]: env.name },
-    },
-    spec: {
-      goTemplate: true,
-      goTemplateOptions: ['missingkey=error'],
-      generators: [
-        {
-          list: {
-            elements: clusters.map((c) => ({
-              cluster: c.name,
-              region: c.region,
-              destinationName: destinationOf(c).name,
-              destinationServer: destinationOf(c).server,
-              path: clusterStackPath(c.name, stack),
-            })),
-          },
-        },
-      ],
-      // Never delete Applications (create-update), and if one is deleted anyway keep its resources running.
-      syncPolicy: { applicationsSync: 'create-update', preserveResourcesOnDeletion: true },
-      template: {
-        metadata: {
-          name: `{{.cluster}}-${stack}`,
-          namespace: ARGOCD_NAMESPACE,
-          labels: {
-            [LABEL_CLUSTER]: '{{.cluster}}',
-            [LABEL_ENVIRONMENT]: env.name,
-            [LABEL_STACK]: stack,
-            'streamfleet.io/region': '{{.region}}',
-          },
-        },
-        spec: {
-          project: stack,
-          source: { repoURL: fleet.git.repoURL, targetRevision: fleet.git.targetRevision, path: '{{.path}}' },
-          destination: { name: '{{.destinationName}}', server: '{{.destinationServer}}', namespace: stackNamespace(stack) },
-          ignoreDifferences: hpaManaged.length > 0 ? hpaManaged : undefined,
-          syncPolicy: {
-            automated: sp.automated ? { allowEmpty: false, prune: sp.prune, selfHeal: sp.selfHeal } : undefined,
-            retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
-            syncOptions: ['PruneLast=true', 'RespectIgnoreDifferences=true'],
-          },
-        },
-      },
-    },
-  };
-};
-
-const appProject = (fleet: Fleet, stack: StackName, clusters: readonly Cluster[], objects: readonly K8sObject[]): IAppProject & K8sObject => {
+const stackProject = (fleet: Fleet, stack: StackName, clusters: readonly Cluster[], objects: readonly K8sObject[]): IAppProject & K8sObject => {
   const kinds = kindsOf(objects);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
-    metadata: { name: stack, namespace: ARGOCD_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, [LABEL_STACK]: stack } },
+    metadata: argoMetadata(stack, { labels: stackLabels(stack), wave: SYNC_WAVE.projects }),
     spec: {
       description: `The ${stack} stack on every cluster that runs it`,
       sourceRepos: [fleet.git.repoURL],
-      destinations: clusters.map((c) => ({ ...(c.destination.name ? { name: c.destination.name } : { server: c.destination.server }), namespace: stackNamespace(stack) })),
+      destinations: clusters.map((c) => projectDestination(c, stackNamespace(stack))),
       clusterResourceWhitelist: kinds.cluster,
       namespaceResourceWhitelist: kinds.namespaced,
       orphanedResources: { warn: true },
     },
   };
 };
-
-/** The project of the root Application: it may only manage Argo CD's own objects in the hub's argocd namespace. */
-const bootstrapProject = (fleet: Fleet): IAppProject & K8sObject => ({
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'AppProject',
-  metadata: { name: BOOTSTRAP_PROJECT, namespace: ARGOCD_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
-  spec: {
-    description: 'Argo CD objects of this repository: AppProjects, ApplicationSets and the root Application',
-    sourceRepos: [fleet.git.repoURL],
-    destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
-    clusterResourceWhitelist: [],
-    namespaceResourceWhitelist: [
-      { group: 'argoproj.io', kind: 'AppProject' },
-      { group: 'argoproj.io', kind: 'Application' },
-      { group: 'argoproj.io', kind: 'ApplicationSet' },
-    ],
-  },
-});
-
-/** App of apps: syncs argocd/ (projects, itself) and apps/ (ApplicationSets). Applied once by hand, then self-managed. */
-const rootApplication = (fleet: Fleet): IApplication & K8sObject => ({
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'Application',
-  metadata: { name: ROOT_APPLICATION, namespace: ARGOCD_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
-  spec: {
-    project: BOOTSTRAP_PROJECT,
-    source: { repoURL: fleet.git.repoURL, targetRevision: fleet.git.targetRevision, path: ARGOCD_DIR },
-    destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-    // No prune: removing an ApplicationSet from Git must be a deliberate act in Argo CD, not a side effect.
-    syncPolicy: { automated: { allowEmpty: false, prune: false, selfHeal: true } },
-  },
-});
 
 export interface StackPlan {
   readonly stack: StackName;
@@ -183,32 +78,57 @@ export interface StackPlan {
   readonly objects: readonly K8sObject[];
 }
 
-export const renderArgoCd = (fleet: Fleet, plans: readonly StackPlan[]): GeneratedFile[] => {
-  const appSets: GeneratedFile[] = [];
-  for (const plan of plans) {
-    for (const env of fleet.environments) {
-      const clusters = plan.clusters.filter((c) => c.environment === env.name);
-      if (clusters.length === 0) continue;
-      const comps = new Map<string, Component>();
-      for (const c of clusters) for (const comp of plan.componentsByCluster.get(c.name) ?? []) comps.set(comp.name, comp);
-      appSets.push({
-        path: appSetPath(plan.stack, env.name),
-        content: yamlFile(applicationSet(fleet, plan.stack, env, clusters, [...comps.values()])),
-      });
-    }
+const stackAppSets = (fleet: Fleet, plan: StackPlan): K8sObject[] => {
+  const componentsOf = (clusters: readonly Cluster[]): Component[] => {
+    const byName = new Map<string, Component>();
+    for (const c of clusters) for (const comp of plan.componentsByCluster.get(c.name) ?? []) byName.set(comp.name, comp);
+    return [...byName.values()];
+  };
+  if (fleet.argocd.progressiveSync) {
+    const environments = fleet.environments.filter((e) => plan.clusters.some((c) => c.environment === e.name));
+    return [stackApplicationSet({ fleet, stack: plan.stack, environments, clusters: plan.clusters, components: componentsOf(plan.clusters), progressive: true })];
   }
-  const projectsDir = posixJoin(ARGOCD_DIR, ARGOCD_PROJECTS_DIR);
-  const projects = [bootstrapProject(fleet), ...plans.map((p) => appProject(fleet, p.stack, p.clusters, p.objects))];
-  const projectFiles = projects.map((p) => ({ path: posixJoin(projectsDir, objectFileName(p)), content: yamlFile(p) }));
-  const rootFile = { path: posixJoin(ARGOCD_DIR, ARGOCD_BOOTSTRAP_DIR, objectFileName(rootApplication(fleet))), content: yamlFile(rootApplication(fleet)) };
+  return fleet.environments.flatMap((env) => {
+    const clusters = plan.clusters.filter((c) => c.environment === env.name);
+    if (clusters.length === 0) return [];
+    return [stackApplicationSet({ fleet, stack: plan.stack, environments: [env], clusters, components: componentsOf(clusters), progressive: false })];
+  });
+};
+
+export const renderArgoCd = (fleet: Fleet, plans: readonly StackPlan[]): GeneratedFile[] => {
+  const appSets = [
+    ...plans.flatMap((p) => stackAppSets(fleet, p)),
+    ...Object.entries(fleet.addons).map(([name, addon]) => addonApplicationSet(fleet, name, addon)),
+  ];
+  const appFiles = objectFiles(APPS_DIR, appSets);
+
+  const projects = [bootstrapProject(fleet), argoCdProject(fleet), platformProject(fleet), ...plans.map((p) => stackProject(fleet, p.stack, p.clusters, p.objects))];
+  const projectFiles = objectFiles(posixJoin(ARGOCD_DIR, ARGOCD_PROJECTS_DIR), projects);
+  const registered = fleet.clusters.filter((c) => c.destination.name !== undefined);
+  const clusterFiles = objectFiles(posixJoin(ARGOCD_DIR, ARGOCD_CLUSTERS_DIR), registered.map((c) => clusterSecret(fleet, c)));
+  const bootstrapDir = posixJoin(ARGOCD_DIR, ARGOCD_BOOTSTRAP_DIR);
+  const rootFiles = objectFiles(bootstrapDir, [rootApplication(fleet)]);
+  const selfFiles = objectFiles(ARGOCD_DIR, [selfManagedArgoCd(fleet)]);
+  const valuesFile: GeneratedFile = {
+    path: posixJoin(bootstrapDir, ARGOCD_VALUES_FILE),
+    content: generatedHeader() + yamlBody(argoCdValues(fleet)),
+  };
+
   const inDir = (dir: string, f: GeneratedFile): string => f.path.slice(dir.length + 1);
   return [
-    ...appSets,
-    kustomizationFile(APPS_DIR, 'Kustomization', { resources: appSets.map((f) => inDir(APPS_DIR, f)).sort() }),
+    ...appFiles,
+    kustomizationFile(APPS_DIR, 'Kustomization', { resources: appFiles.map((f) => inDir(APPS_DIR, f)).sort() }),
     ...projectFiles,
-    rootFile,
+    ...clusterFiles,
+    ...rootFiles,
+    ...selfFiles,
+    valuesFile,
     kustomizationFile(ARGOCD_DIR, 'Kustomization', {
-      resources: [...[rootFile, ...projectFiles].map((f) => inDir(ARGOCD_DIR, f)).sort(), relativeDir(ARGOCD_DIR, APPS_DIR)],
+      resources: [
+        ...[...rootFiles, ...selfFiles, ...projectFiles, ...clusterFiles].map((f) => inDir(ARGOCD_DIR, f)).sort(),
+        relativeDir(ARGOCD_DIR, APPS_DIR),
+      ],
     }),
   ];
 };
+
