@@ -6,22 +6,27 @@ import { parseArgs } from 'node:util';
 import { InventoryError } from '../inventory/errors.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import { processIo, type Io } from '../lib/io.ts';
-import { INVENTORY_DIR } from '../lib/layout.ts';
+import { APPS_DIR, INVENTORY_DIR } from '../lib/layout.ts';
 import { isEntryPoint, runMain } from '../lib/run-main.ts';
 import { generate } from '../pipeline/generate.ts';
+import { readPreviousAppSets } from '../pipeline/read-previous-appsets.ts';
+import { applicationsOf, checkRemovals, formatAllowed, formatRefusal } from '../pipeline/removal-guard.ts';
 import { PathConflictError } from '../render/generated-file.ts';
 import { checkTree, formatCheck, formatWriteReport, writeTree } from '../writer/index.ts';
 
-const USAGE = `usage: pnpm gen [--check] [--force] [--inventory DIR] [--out DIR]
+const USAGE = `usage: pnpm gen [--check] [--force] [--allow-removal APP]... [--inventory DIR] [--out DIR]
 
-  --check          write nothing; exit 1 if the tree differs from what would be generated
-  --force          overwrite (or prune) generated files that were edited by hand
+  --check              write nothing; exit 1 if the tree differs from what would be generated
+  --force              overwrite (or prune) generated files that were edited by hand
+  --allow-removal APP  allow the generated ApplicationSets to stop producing Argo CD Application APP
+                       (a cluster or stack removed from the inventory); repeat for each
   --inventory DIR  inventory folder (default: ./${INVENTORY_DIR})
   --out DIR        output root (default: .)`;
 
 interface GenArgs {
   readonly check: boolean;
   readonly force: boolean;
+  readonly allowRemoval: readonly string[];
   readonly inventory: string;
   readonly out: string;
 }
@@ -36,6 +41,7 @@ const parse = (argv: string[]): GenArgs | 'help' => {
       options: {
         check: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        'allow-removal': { type: 'string', multiple: true, default: [] },
         inventory: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -47,7 +53,7 @@ const parse = (argv: string[]): GenArgs | 'help' => {
   if (values.help) return 'help';
   if (values.check && values.force) throw new CliError(`--check and --force exclude each other\n${USAGE}`, ExitCode.BadInput);
   const out = resolve(values.out ?? '.');
-  return { check: values.check, force: values.force, out, inventory: resolve(values.inventory ?? resolve(out, INVENTORY_DIR)) };
+  return { check: values.check, force: values.force, allowRemoval: values['allow-removal'], out, inventory: resolve(values.inventory ?? resolve(out, INVENTORY_DIR)) };
 };
 
 const run = async (argv: string[], io: Io): Promise<number> => {
@@ -69,7 +75,18 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     io.stdout(`${formatCheck(result)}\n`);
     return result.ok ? ExitCode.Ok : ExitCode.Findings;
   }
+  const removals = checkRemovals(
+    applicationsOf(await readPreviousAppSets(args.out)),
+    applicationsOf(files.filter((f) => f.path.startsWith(`${APPS_DIR}/`) && f.path.endsWith('.yaml'))),
+    args.allowRemoval,
+  );
+  if (removals.unknownAllowed.length > 0) {
+    throw new CliError(`--allow-removal names no Application being removed: ${removals.unknownAllowed.join(', ')}\nnothing was written`, ExitCode.BadInput);
+  }
+  if (removals.refused.length > 0) throw new CliError(formatRefusal(removals), ExitCode.Precondition);
   const report = await writeTree(args.out, files, { force: args.force });
+  const allowed = formatAllowed(removals);
+  if (allowed) io.stdout(`${allowed}\n`);
   io.stdout(`${formatWriteReport(report)}\n`);
   return ExitCode.Ok;
 };

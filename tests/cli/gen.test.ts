@@ -110,19 +110,39 @@ describe('pnpm gen', () => {
     expect(await readFile(join(root, 'apps', 'kustomization.yaml'), 'utf8')).toBe('mine\n');
   });
 
-  it('prunes the files of a cluster removed from the inventory, and only those', async () => {
+  it('refuses to remove Applications unless --allow-removal names each, then prunes only that cluster', async () => {
     await gen();
     const clusters = join(inventory, 'clusters.yaml');
     const text = await readFile(clusters, 'utf8');
     const start = text.indexOf('  - name: prod-us-east-1');
     const end = text.indexOf('  # GPU transcoding farm');
     await writeFile(clusters, text.slice(0, start) + text.slice(end));
-    const r = await gen();
+    const before = await snapshotTree(root);
+
+    const refused = await gen();
+    expect(refused.code).toBe(5);
+    expect(refused.err).toContain('refusing to remove 11 Argo CD Applications');
+    expect(refused.err).toMatch(/- prod-us-east-1-streaming {2}\(ApplicationSet streaming-prod, project streaming, prod-us-east-1\/streaming, clusters\/prod-us-east-1\/streaming\)/);
+    expect(refused.err).toContain('- prod-us-east-1-cert-manager');
+    expect(await snapshotTree(root)).toEqual(before);
+
+    const flags = [...refused.err.matchAll(/--allow-removal (\S+)/g)].map((m) => m[1]!);
+    expect(flags).toHaveLength(11);
+    const partial = await gen(...flags.slice(1).flatMap((n) => ['--allow-removal', n]));
+    expect(partial.code).toBe(5);
+    expect(partial.err).toContain('refusing to remove 1 Argo CD Application');
+
+    expect((await gen('--allow-removal', 'no-such-app', ...flags.flatMap((n) => ['--allow-removal', n]))).code).toBe(2);
+
+    const r = await gen(...flags.flatMap((n) => ['--allow-removal', n]));
     expect(r.code).toBe(0);
+    expect(r.out).toContain('removing 11 Argo CD Applications from Git (allowed)');
     expect(r.out).toContain('- clusters/prod-us-east-1/streaming/kustomization.yaml');
     const after = await snapshotTree(root);
     expect([...after.keys()].some((k) => k.startsWith('clusters/prod-us-east-1/'))).toBe(false);
     expect(after.has('clusters/prod-eu-west-1/streaming/kustomization.yaml')).toBe(true);
+    // Once gone from Git, a rerun has nothing left to refuse.
+    expect((await gen()).out).toMatch(/^0 files changed/);
   });
 
   it('exits 2 on a bad inventory, naming file, line and field, and writes nothing', async () => {

@@ -1,0 +1,113 @@
+// Removing a cluster or stack from the inventory removes Applications from the generated ApplicationSets.
+// That must be deliberate: `pnpm gen` compares the Applications the committed ApplicationSets produce with
+// the ones the new render produces and refuses removals that `--allow-removal <name>` does not name.
+import { parse } from 'yaml';
+
+export interface GeneratedApplication {
+  readonly name: string;
+  readonly applicationSet: string;
+  readonly project: string;
+  readonly destination: string;
+  readonly namespace: string;
+  readonly source: string;
+}
+
+/** Substitutes `{{.key}}` (the only construct our ApplicationSets use in these fields); anything else is an error. */
+const fill = (template: string, element: Record<string, unknown>, where: string): string => {
+  const out = template.replace(/\{\{-?\s*\.([A-Za-z0-9_]+)\s*-?\}\}/g, (_, key: string) => {
+    if (!(key in element)) throw new Error(`${where}: element has no key "${key}"`);
+    return String(element[key]);
+  });
+  if (out.includes('{{')) throw new Error(`${where}: cannot evaluate template "${template}"`);
+  return out;
+};
+
+type Doc = {
+  kind?: string;
+  metadata?: { name?: string };
+  spec?: {
+    generators?: Array<{ list?: { elements?: Array<Record<string, unknown>> } }>;
+    template?: {
+      metadata?: { name?: string };
+      spec?: {
+        project?: string;
+        destination?: { name?: string; server?: string; namespace?: string };
+        source?: { path?: string; chart?: string; targetRevision?: string };
+      };
+    };
+  };
+};
+
+/** The Applications that ApplicationSet files (YAML text) produce through their list generators. */
+export const applicationsOf = (texts: readonly { path: string; content: string }[]): Map<string, GeneratedApplication> => {
+  const apps = new Map<string, GeneratedApplication>();
+  for (const { path, content } of texts) {
+    const doc = parse(content) as Doc | null;
+    if (doc?.kind !== 'ApplicationSet') continue;
+    const t = doc.spec?.template;
+    for (const gen of doc.spec?.generators ?? []) {
+      for (const el of gen.list?.elements ?? []) {
+        const where = `${path}`;
+        const name = fill(t?.metadata?.name ?? '', el, where);
+        const d = t?.spec?.destination ?? {};
+        const src = t?.spec?.source ?? {};
+        apps.set(name, {
+          name,
+          applicationSet: doc.metadata?.name ?? path,
+          project: t?.spec?.project ?? '',
+          destination: fill(d.name ?? '', el, where) || fill(d.server ?? '', el, where),
+          namespace: d.namespace ?? '',
+          source: src.path !== undefined ? fill(src.path, el, where) : `${src.chart ?? '?'}@${src.targetRevision ?? '?'}`,
+        });
+      }
+    }
+  }
+  return apps;
+};
+
+export interface RemovalCheck {
+  /** Applications the new render no longer produces. */
+  readonly removed: readonly GeneratedApplication[];
+  /** Removed and not named by --allow-removal. */
+  readonly refused: readonly GeneratedApplication[];
+  /** --allow-removal names that match no removed Application (probably a typo). */
+  readonly unknownAllowed: readonly string[];
+}
+
+export const checkRemovals = (
+  before: ReadonlyMap<string, GeneratedApplication>,
+  after: ReadonlyMap<string, GeneratedApplication>,
+  allowed: readonly string[],
+): RemovalCheck => {
+  const removed = [...before.values()].filter((a) => !after.has(a.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const names = new Set(removed.map((a) => a.name));
+  return {
+    removed,
+    refused: removed.filter((a) => !allowed.includes(a.name)),
+    unknownAllowed: allowed.filter((n) => !names.has(n)).sort(),
+  };
+};
+
+const describe = (a: GeneratedApplication): string =>
+  `  - ${a.name}  (ApplicationSet ${a.applicationSet}, project ${a.project}, ${a.destination}/${a.namespace}, ${a.source})`;
+
+export const formatRefusal = (c: RemovalCheck): string =>
+  [
+    `refusing to remove ${c.refused.length} Argo CD Application${c.refused.length === 1 ? '' : 's'} the inventory no longer produces:`,
+    ...c.refused.map(describe),
+    '',
+    'If this is intended, name each one: ' + c.refused.map((a) => `--allow-removal ${a.name}`).join(' '),
+    'What Argo CD then does: the ApplicationSets use applicationsSync: create-update, so the controller stops',
+    'managing these Applications but does not delete them; delete each with `argocd app delete <name>`.',
+    'preserveResourcesOnDeletion keeps the workloads running until you remove them yourself.',
+    'nothing was written',
+  ].join('\n');
+
+export const formatAllowed = (c: RemovalCheck): string =>
+  c.removed.length === 0
+    ? ''
+    : [
+        `removing ${c.removed.length} Argo CD Application${c.removed.length === 1 ? '' : 's'} from Git (allowed):`,
+        ...c.removed.map(describe),
+        'Argo CD will not delete them by itself (create-update); run `argocd app delete <name>` for each when ready.',
+      ].join('\n');
