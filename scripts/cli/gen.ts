@@ -5,9 +5,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InventoryError } from '../inventory/errors.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
-import { processIo, type Io } from '../lib/io.ts';
+import type { Io } from '../lib/io.ts';
 import { APPS_DIR, INVENTORY_DIR } from '../lib/layout.ts';
-import { isEntryPoint, runMain } from '../lib/run-main.ts';
+import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { generate } from '../pipeline/generate.ts';
 import { readPreviousAppSets } from '../pipeline/read-previous-appsets.ts';
 import { applicationsOf, checkRemovals, formatAllowed, formatRefusal } from '../pipeline/removal-guard.ts';
@@ -92,14 +92,6 @@ const run = async (argv: string[], io: Io): Promise<number> => {
 };
 
 /** Exit code of `pnpm gen`; CliErrors (bad input, refusals) are printed to stderr, not thrown. */
-export const main = async (argv: string[], io: Io = processIo): Promise<number> => {
-  try {
-    return await run(argv, io);
-  } catch (e) {
-    if (!(e instanceof CliError)) throw e;
-    io.stderr(`${e.message}\n`);
-    return e.exitCode;
-  }
-};
+export const main = cliMain(run);
 
 if (isEntryPoint(import.meta.url)) runMain(main);

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError, ExitCode } from './exit-codes.ts';
+import { processIo, type Io } from './io.ts';
 
 /** True when the module at `importMetaUrl` is the process entry point (not imported by a test). */
 export const isEntryPoint = (importMetaUrl: string): boolean => {
@@ -28,3 +29,19 @@ export const runMain = (main: (argv: string[]) => Promise<number>): void => {
     },
   );
 };
+
+/**
+ * Wrap a command so that a CliError (bad input, refusal, failed step) is printed to `io.stderr` and becomes
+ * the exit code, while tests can still call the result directly.
+ */
+export const cliMain =
+  (run: (argv: string[], io: Io) => Promise<number>, prefix = ''): ((argv: string[], io?: Io) => Promise<number>) =>
+  async (argv, io = processIo) => {
+    try {
+      return await run(argv, io);
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      io.stderr(`${prefix}${e.message}\n`);
+      return e.exitCode;
+    }
+  };
