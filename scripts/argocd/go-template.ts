@@ -23,12 +23,17 @@ export interface TemplatePosition {
 
 /** A template that cannot be rendered: bad syntax, a missing key, a value Go would print as `<no value>`. */
 export class TemplateError extends Error {
+  /** The message without `where`, for reports that show the location separately. */
+  readonly detail: string;
+
   constructor(
     message: string,
     readonly where: string | undefined,
     readonly position: TemplatePosition | undefined,
   ) {
-    super(`${where !== undefined ? `${where}: ` : ''}${message}${position ? ` (line ${position.line}, column ${position.column})` : ''}`);
+    const detail = `${message}${position ? ` (line ${position.line}, column ${position.column})` : ''}`;
+    super(`${where !== undefined ? `${where}: ` : ''}${detail}`);
+    this.detail = detail;
     this.name = 'TemplateError';
   }
 }

@@ -21,6 +21,12 @@ export class TreeRenderer {
     return `${this.owner} ${path}`;
   }
 
+  /** The field path an error of this renderer points at (its `where` minus the owner). */
+  fieldOf(error: TemplateError): string | undefined {
+    const prefix = `${this.owner} `;
+    return error.where?.startsWith(prefix) ? error.where.slice(prefix.length) : undefined;
+  }
+
   /** Parse (or fetch the cached parse of) `source`; parse errors are cached too, so each is reported once. */
   private parse(source: string, path: string): ParsedTemplate | TemplateError {
     const key = `${path}\u0000${source}`;

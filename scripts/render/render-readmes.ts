@@ -6,8 +6,8 @@ const DESCRIPTIONS: ReadonlyArray<readonly [string, string]> = [
   [BASE_DIR, '`base/<stack>/<app>/`: complete Kubernetes resources of every app, independent of environment and cluster (no image tags, no replica counts). `base/<stack>/namespace/` holds the namespace with Pod Security labels and its default-deny NetworkPolicy.'],
   [OVERLAYS_DIR, '`overlays/<env>/<stack>/<app>/`: one Kustomize Component per app and environment: image pins (`images:`), replicas or a HorizontalPodAutoscaler, resources (JSON6902 patches).'],
   [CLUSTERS_DIR, '`clusters/<cluster>/<stack>/`: what each Argo CD Application syncs. Composes the base units and the environment Components of the apps the cluster runs, adds its public hosts and patches cluster facts (storage class, load-balancer annotations).'],
-  [APPS_DIR, 'ApplicationSets, one per stack and environment, each listing its clusters in a list generator. Synced by the root Application.'],
-  [ARGOCD_DIR, 'AppProjects (one per stack, plus `bootstrap`) and the root Application (`bootstrap/`), which Argo CD syncs from this folder.'],
+  [APPS_DIR, 'ApplicationSets: one per stack and environment (one per stack when progressive sync is on) and one per platform add-on, each listing its clusters in a list generator. They never delete Applications (`applicationsSync: create-update`). Synced by the root Application.'],
+  [ARGOCD_DIR, '`projects/`: AppProjects (one per stack, `platform`, `argocd`, `bootstrap`). `clusters/`: cluster registrations as ExternalSecrets. `argocd-application.yaml`: Argo CD managing itself from its pinned chart. `bootstrap/`: the root Application and the values of the one-time `helm install` (`pnpm bootstrap`). The root Application syncs this folder and `apps/`.'],
 ];
 
 export const renderReadmes = (): GeneratedFile[] =>
