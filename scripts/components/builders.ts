@@ -1,5 +1,6 @@
 // Small typed builders for the objects every component needs. They encode the house defaults once:
 // Pod Security "restricted" contexts, recommended labels, TLS Ingress via cert-manager.
+import { createHash } from 'node:crypto';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -14,6 +15,14 @@ import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { Resources } from '../inventory/schema.ts';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
 import type { K8sObject } from './component.ts';
+
+/**
+ * A pod-template annotation carrying a hash of the app's configuration: a config change changes the pod
+ * template, so Kubernetes rolls the pods instead of leaving them on the old config.
+ */
+export const configChecksumAnnotation = (...configs: string[]): Record<string, string> => ({
+  'streamfleet.io/config-checksum': createHash('sha256').update(configs.join('\0')).digest('hex').slice(0, 16),
+});
 
 /** The ingress class every public host uses; the ingress controller add-on installs it. */
 export const INGRESS_CLASS = 'nginx';

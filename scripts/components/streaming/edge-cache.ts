@@ -1,9 +1,9 @@
 // CDN edge cache: nginx in front of the origin's HLS. Playlists change every segment, so they are cached
 // for seconds; segments never change, so they are cached for long. One request per key fills the cache
 // (cache lock) and stale entries are served while they refresh, so a viewer spike never stampedes the origin.
-import { createHash } from 'node:crypto';
 import type { BaseContext, Component, K8sObject } from '../component.ts';
 import {
+  configChecksumAnnotation,
   configMap,
   deployment,
   emptyDir,
@@ -77,7 +77,6 @@ export const edgeNginxConfig = (): string => {
 
 const base = (ctx: BaseContext): K8sObject[] => {
   const config = edgeNginxConfig();
-  const checksum = createHash('sha256').update(config).digest('hex').slice(0, 16);
   return [
     configMap({ name: `${EDGE_CACHE}-config`, namespace: NAMESPACE, stack: 'streaming', app: EDGE_CACHE, data: { 'nginx.conf': config } }),
     deployment({
@@ -86,7 +85,7 @@ const base = (ctx: BaseContext): K8sObject[] => {
       stack: 'streaming',
       uid: UID,
       terminationGracePeriodSeconds: 30,
-      podAnnotations: { 'streamfleet.io/config-checksum': checksum },
+      podAnnotations: configChecksumAnnotation(config),
       containers: [
         {
           name: 'nginx',

@@ -1,8 +1,8 @@
 // RTMP ingest origin (xiu): publishers push RTMP on 1935 through a TCP load balancer; viewers pull HLS and
 // HTTP-FLV through the CDN edge and the public hls./flv. hosts. Config is generated into a ConfigMap.
-import { createHash } from 'node:crypto';
 import type { BaseContext, Component, K8sObject } from '../component.ts';
 import {
+  configChecksumAnnotation,
   configMap,
   deployment,
   emptyDir,
@@ -54,8 +54,6 @@ export const xiuConfig = (): string =>
 
 const base = (ctx: BaseContext): K8sObject[] => {
   const config = xiuConfig();
-  // A checksum of the config on the pod template rolls the pods when the config changes.
-  const checksum = createHash('sha256').update(config).digest('hex').slice(0, 16);
   return [
     configMap({ name: `${RTMP_ORIGIN}-config`, namespace: NAMESPACE, stack: 'streaming', app: RTMP_ORIGIN, data: { 'config.toml': config } }),
     deployment({
@@ -65,7 +63,7 @@ const base = (ctx: BaseContext): K8sObject[] => {
       uid: UID,
       // Publishers reconnect on their own, but give in-flight segments time to be fetched.
       terminationGracePeriodSeconds: 30,
-      podAnnotations: { 'streamfleet.io/config-checksum': checksum },
+      podAnnotations: configChecksumAnnotation(config),
       containers: [
         {
           name: 'xiu',
