@@ -33,7 +33,7 @@ export const checkApplicationSet = (appSet: JsonObject, ref: string): Finding[] 
   const spec = isObject(appSet.spec) ? appSet.spec : {};
 
   if (spec.goTemplate !== true) {
-    add({ code: 'go-template-disabled', field: 'spec.goTemplate', message: 'goTemplate is not true: the legacy fasttemplate syntax is used, which silently leaves unknown {{params}} in place' });
+    add({ code: 'go-template-disabled', field: 'spec.goTemplate', message: 'goTemplate is not true: the legacy fasttemplate syntax silently leaves unknown {{params}} in place; its Applications are not previewed' });
   }
   const options = Array.isArray(spec.goTemplateOptions) ? spec.goTemplateOptions : [];
   const { missingKey, unsupported } = missingKeyOption(options);

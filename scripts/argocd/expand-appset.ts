@@ -6,9 +6,8 @@ import { checkApplicationSet } from './appset-checks.ts';
 import { generatorKind, generatorParams, type Params } from './generators.ts';
 import { missingKeyOption, TemplateError, UnsupportedTemplateError } from './go-template.ts';
 import type { GoValue } from './go-values.ts';
-import { deepClone, getIn, isObject, syncWaveOf, type JsonObject } from './kube.ts';
+import { deepClone, getIn, isObject, stringAt, syncWaveOf, type JsonObject } from './kube.ts';
 import { TreeRenderer } from './render-tree.ts';
-import { rollingSyncOf } from './rolling-sync.ts';
 import { applyTemplatePatch, TemplatePatchError } from './template-patch.ts';
 import type { ApplicationSetRecord, Finding } from './types.ts';
 
@@ -48,9 +47,35 @@ const templateFinding = (ref: string, error: TemplateError, field: string | unde
   ...(field !== undefined ? { field, message: error.detail } : { message: error.message }),
 });
 
+interface Rendered {
+  readonly application: JsonObject;
+  /** False when the element had no parameters and Argo CD kept the template as it is. */
+  readonly templated: boolean;
+  readonly ignoredProject?: unknown;
+}
+
+/** Render the template (and the templatePatch) for one parameter set. */
+const renderElement = (ref: string, r: TreeRenderer, template: JsonObject, params: Params, patch: string | undefined): Rendered | { error: Finding } => {
+  const data = params as GoValue;
+  try {
+    // RenderTemplateParams returns the template untouched for an element without parameters.
+    const templated = Object.keys(params).length > 0;
+    const application: JsonObject = templated
+      ? { ...template, metadata: r.render(template.metadata, data, 'spec.template.metadata'), spec: r.render(template.spec, data, 'spec.template.spec') }
+      : deepClone(template);
+    if (patch === undefined) return { application, templated };
+    return { ...applyTemplatePatch(application, r.renderString(patch, data, 'spec.templatePatch')), templated };
+  } catch (error) {
+    if (error instanceof TemplateError) return { error: templateFinding(ref, error, r.fieldOf(error)) };
+    if (error instanceof TemplatePatchError) return { error: { code: 'template-patch-error', object: ref, field: 'spec.templatePatch', message: error.message } };
+    throw error;
+  }
+};
+
 export const expandApplicationSet = (appSet: JsonObject, defaultNamespace: string): AppSetExpansion => {
-  const name = typeof getIn(appSet, ['metadata', 'name']) === 'string' ? (getIn(appSet, ['metadata', 'name']) as string) : '';
-  const namespace = (getIn(appSet, ['metadata', 'namespace']) as string | undefined) ?? defaultNamespace;
+  const name = stringAt(appSet, ['metadata', 'name']) ?? '';
+  // Generated Applications always land in the ApplicationSet's namespace (createOrUpdateInCluster).
+  const namespace = stringAt(appSet, ['metadata', 'namespace']) ?? defaultNamespace;
   const ref = `ApplicationSet/${name}`;
   const spec = isObject(appSet.spec) ? appSet.spec : {};
   const generators = Array.isArray(spec.generators) ? spec.generators : [];
@@ -58,24 +83,27 @@ export const expandApplicationSet = (appSet: JsonObject, defaultNamespace: strin
   const applications: GeneratedApplication[] = [];
   const strategy = getIn(spec, ['strategy', 'type']);
   const applicationsSync = getIn(spec, ['syncPolicy', 'applicationsSync']);
-  const record = (evaluated: boolean): ApplicationSetRecord => ({
-    name,
-    namespace,
-    wave: syncWaveOf(appSet).wave,
-    generators: generators.map(generatorKind),
-    strategy: typeof strategy === 'string' ? strategy : 'AllAtOnce',
-    ...(typeof applicationsSync === 'string' ? { applicationsSync } : {}),
-    evaluated,
-    applications: evaluated ? applications.length : 0,
+  const done = (evaluated: boolean, apps: readonly GeneratedApplication[]): AppSetExpansion => ({
+    record: {
+      name,
+      namespace,
+      wave: syncWaveOf(appSet).wave,
+      generators: generators.map(generatorKind),
+      strategy: typeof strategy === 'string' ? strategy : 'AllAtOnce',
+      ...(typeof applicationsSync === 'string' ? { applicationsSync } : {}),
+      evaluated,
+      applications: apps.length,
+    },
+    applications: apps,
+    findings,
   });
-  const done = (evaluated: boolean): AppSetExpansion => ({ record: record(evaluated), applications: evaluated ? applications : [], findings });
 
   if (!isObject(spec.template)) {
     findings.push({ code: 'invalid-object', object: ref, field: 'spec.template', message: 'ApplicationSet has no spec.template' });
-    return done(false);
+    return done(false, []);
   }
-  // The legacy fasttemplate syntax has different semantics; it is reported above and not rendered here.
-  if (spec.goTemplate !== true) return done(false);
+  // The legacy fasttemplate syntax has different semantics; it is reported by the checks and not rendered here.
+  if (spec.goTemplate !== true) return done(false, []);
 
   const renderer = new TreeRenderer(ref, missingKeyOption(Array.isArray(spec.goTemplateOptions) ? spec.goTemplateOptions : []).missingKey);
   const templatePatch = typeof spec.templatePatch === 'string' ? spec.templatePatch : undefined;
@@ -85,22 +113,23 @@ export const expandApplicationSet = (appSet: JsonObject, defaultNamespace: strin
   ];
   if (parseErrors.length > 0) {
     for (const e of parseErrors) findings.push(templateFinding(ref, e, renderer.fieldOf(e)));
-    return done(false);
+    return done(false, []);
   }
 
   const base = templateApplication(spec.template);
-  let evaluated = true;
+  let complete = true;
   let renderFailed = false;
   let projectPatchReported = false;
   for (const [g, generator] of generators.entries()) {
     const outcome = generatorParams(generator);
     if (!outcome.ok) {
+      // The other generators' Applications are still listed: they do not depend on this one.
       findings.push({ code: outcome.offline ? 'generator-offline' : 'generator-unsupported', object: ref, field: `spec.generators[${g}]`, message: outcome.reason });
-      evaluated = false;
+      complete = false;
       continue;
     }
     for (const [e, params] of outcome.params.entries()) {
-      const rendered = renderOne(renderer, base, params, templatePatch);
+      const rendered = renderElement(ref, renderer, base, params, templatePatch);
       if ('error' in rendered) {
         findings.push({ ...rendered.error, message: `element ${e} of generator ${g}: ${rendered.error.message}` });
         renderFailed = true;
@@ -111,38 +140,13 @@ export const expandApplicationSet = (appSet: JsonObject, defaultNamespace: strin
         findings.push({ code: 'template-patch-project', object: ref, field: 'spec.templatePatch', message: `templatePatch sets spec.project (${JSON.stringify(rendered.ignoredProject)}); Argo CD ignores it and keeps the template's project` });
       }
       const placed = { ...rendered.application, metadata: { ...(rendered.application.metadata as JsonObject), namespace } };
-      applications.push({ manifest: withFinalizer(placed, appSet), generator: g, element: e });
+      applications.push({ manifest: rendered.templated ? withFinalizer(placed, appSet) : placed, generator: g, element: e });
     }
   }
   if (renderFailed) {
     // The controller stops at a render error and creates or updates none of the set's Applications.
     findings.push({ code: 'template-error', object: ref, message: 'Argo CD generates no Applications from this ApplicationSet while any element fails to render' });
-    return done(false);
+    return done(false, []);
   }
-  return done(evaluated);
-
-  function renderOne(
-    r: TreeRenderer,
-    template: JsonObject,
-    params: Params,
-    patch: string | undefined,
-  ): { application: JsonObject; ignoredProject?: unknown } | { error: Finding } {
-    // Argo CD returns the template untouched for an element without parameters.
-    if (Object.keys(params).length === 0) return { application: deepClone(template) };
-    try {
-      const data = params as GoValue;
-      const application: JsonObject = {
-        ...template,
-        metadata: r.render(template.metadata, data, 'spec.template.metadata'),
-        spec: r.render(template.spec, data, 'spec.template.spec'),
-      };
-      if (patch === undefined) return { application };
-      const patchText = r.renderString(patch, data, 'spec.templatePatch');
-      return applyTemplatePatch(application, patchText);
-    } catch (error) {
-      if (error instanceof TemplateError) return { error: templateFinding(ref, error, r.fieldOf(error)) };
-      if (error instanceof TemplatePatchError) return { error: { code: 'template-patch-error', object: ref, field: 'spec.templatePatch', message: error.message } };
-      throw error;
-    }
-  }
+  return done(complete, applications);
 };

@@ -2,8 +2,7 @@
 // Empty strings count as unset, as they do for Argo CD (`server: ""` is no server).
 import { getIn, isObject, stringAt, stringMapAt, type JsonObject } from './kube.ts';
 import { normalizeRepoURL } from './project-match.ts';
-import type { RollingSync } from './rolling-sync.ts';
-import { stepOf } from './rolling-sync.ts';
+import { type RollingSync, stepOf } from './rolling-sync.ts';
 import type { DestinationSummary, SourceSummary, SyncSummary } from './types.ts';
 
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);

@@ -14,25 +14,17 @@ export class TemplatePatchError extends Error {
   }
 }
 
-/** Drop nulls from a subtree that the patch adds where the base had nothing (they would decode to zero values). */
-const withoutNulls = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (!isObject(value)) return value;
-  const out: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
-  return out;
-};
-
 /** Merge `patch` into `base` (neither is modified): maps deep-merge, patch wins, lists replace, null deletes. */
 export const mergePatch = (base: unknown, patch: unknown, path = ''): unknown => {
-  if (!isObject(patch)) return withoutNulls(patch);
-  if (!isObject(base)) return withoutNulls(patch);
-  const out: JsonObject = { ...base };
+  if (Array.isArray(patch)) return patch.map((item, i) => mergePatch(undefined, item, `${path}[${i}]`));
+  if (!isObject(patch)) return patch;
+  // Where the base has no map, the patch map is taken as it is, minus its nulls (they decode to zero values).
+  const out: JsonObject = isObject(base) ? { ...base } : {};
   for (const [key, value] of Object.entries(patch)) {
     // Strategic-merge directives would need the Kubernetes patch machinery; refuse rather than guess.
     if (key.startsWith('$')) throw new TemplatePatchError(`strategic merge directive ${JSON.stringify(key)} at ${path || '.'} is not supported offline`);
     if (value === null) delete out[key];
-    else out[key] = mergePatch(base[key], value, path.length > 0 ? `${path}.${key}` : key);
+    else out[key] = mergePatch(out[key], value, path.length > 0 ? `${path}.${key}` : key);
   }
   return out;
 };

@@ -15,10 +15,20 @@ export const isEntryPoint = (importMetaUrl: string): boolean => {
   }
 };
 
-/** Run a CLI main and exit with its code; CliErrors print their message and exit with their code. */
+/** Resolves once everything written to stdout so far has been handed to the OS. */
+const stdoutFlushed = (): Promise<void> => new Promise((done) => void process.stdout.write('', () => done()));
+
+/**
+ * Run a CLI main and exit with its code; CliErrors print their message and exit with their code.
+ * Waits for stdout to drain first: a piped `--format json` can be far larger than the pipe buffer, and
+ * `process.exit` would cut it off.
+ */
 export const runMain = (main: (argv: string[]) => Promise<number>): void => {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    async (code) => {
+      await stdoutFlushed();
+      process.exit(code);
+    },
     (err: unknown) => {
       if (err instanceof CliError) {
         process.stderr.write(`${err.message}\n`);
