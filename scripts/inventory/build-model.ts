@@ -52,8 +52,11 @@ export function buildFleet(input: ModelInput): Fleet {
     git: fleet.git,
     images: fleet.images,
     argocd: fleet.argocd,
+    ...(fleet.owners ? { owners: fleet.owners } : {}),
     addons: fleet.addons,
     environments,
     clusters: input.clusters.map(toCluster).sort((a, b) => byCodeUnits(a.name, b.name)),
+    ...(fleet.kubernetesVersion !== undefined ? { kubernetesVersion: fleet.kubernetesVersion } : {}),
+    ...(fleet.policy !== undefined ? { policy: fleet.policy } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { checkClusters } from './cluster-checks.ts';
 import type { CrossCheckInput, Report } from './cross-check-input.ts';
 import { checkEnvironmentNames, checkEnvironmentsHaveClusters, checkPromotion } from './environment-checks.ts';
 import type { InventoryIssue } from './errors.ts';
+import { checkFleetReferences } from './fleet-checks.ts';
 import { checkApps, checkVersions } from './settings-checks.ts';
 
 export type { ClustersInput, CrossCheckInput, EnvironmentInput } from './cross-check-input.ts';
@@ -17,6 +18,7 @@ export function crossCheck(input: CrossCheckInput): InventoryIssue[] {
   checkClusters(input, report);
   checkEnvironmentsHaveClusters(input, report);
   checkPromotion(input, report);
+  checkFleetReferences(input, report);
   for (const env of input.environments) {
     if (env.value === undefined) continue;
     checkApps(input, env, env.value, report);

@@ -1,6 +1,6 @@
 // The inventory's single definition: TypeBox builds both the JSON Schema that ajv validates (and that
 // editors read through the yaml-language-server modeline) and the TypeScript types, so they cannot drift.
-import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type TArray, type TOptional, type TSchema, type TString, type TUnsafe } from '@sinclair/typebox';
 
 export const STACKS = ['streaming', 'transcoding', 'monitoring'] as const;
 export type StackName = (typeof STACKS)[number];
@@ -185,9 +185,61 @@ export const ArgoCdSchema = Type.Object(
   strict,
 );
 
+const GitHubOwner = Type.String({ pattern: '^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?$', description: 'GitHub user or @org/team' });
+
+export const OwnersSchema = Type.Object(
+  {
+    platform: Type.Array(GitHubOwner, { minItems: 1, description: 'Owners of everything; the only owners of protected environments' }),
+    stacks: Type.Optional(
+      Type.Object(
+        Object.fromEntries(STACKS.map((s) => [s, Type.Optional(Type.Array(GitHubOwner, { minItems: 1 }))])) as Record<
+          StackName,
+          TOptional<TArray<TString>>
+        >,
+        { ...strict, description: 'Owners of each stack\'s paths outside protected environments' },
+      ),
+    ),
+    protectedEnvironments: Type.Array(Type.String({ pattern: DNS1123_LABEL }), {
+      uniqueItems: true,
+      description: 'Environments whose paths only the platform owners may approve (e.g. prod)',
+    }),
+  },
+  { ...strict, description: 'Code owners, written to .github/CODEOWNERS' },
+);
+
+/** One accepted exception to a `pnpm validate` policy rule; the narrower the match, the better. */
+export const PolicyExemptionSchema = Type.Object(
+  {
+    rule: Type.String({ pattern: '^[a-z0-9-]+/[a-z0-9-]+$', description: 'Rule id as `pnpm validate` prints it, e.g. pod-security/host-path' }),
+    environment: Type.Optional(Type.String({ pattern: DNS1123_LABEL, description: 'Only in this environment' })),
+    cluster: Type.Optional(Type.String({ pattern: DNS1123_LABEL, description: 'Only on this cluster' })),
+    namespace: Type.Optional(Type.String({ pattern: DNS1123_LABEL, description: 'Only objects in this namespace' })),
+    kind: Type.Optional(Type.String({ pattern: '^[A-Z][A-Za-z0-9]*$', description: 'Only objects of this kind' })),
+    name: Type.Optional(Type.String({ pattern: DNS1123_SUBDOMAIN, description: 'Only the object of this name' })),
+    reason: Type.String({ minLength: 10, description: 'Why the exception is acceptable (shown in reports)' }),
+  },
+  strict,
+);
+
+export const PolicySchema = Type.Object(
+  {
+    allowedRegistries: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*$' }), {
+        uniqueItems: true,
+        description: 'Image registries (optionally with a path prefix) workloads may pull from, e.g. ghcr.io/acme-media',
+      }),
+    ),
+    exemptions: Type.Optional(Type.Array(PolicyExemptionSchema, { description: 'Accepted exceptions to validate rules, each with a reason' })),
+  },
+  { ...strict, description: 'Settings of the `pnpm validate` policy checks' },
+);
+
 export const FleetFileSchema = Type.Object(
   {
     name: Type.String({ pattern: DNS1123_LABEL, description: 'Fleet name, used in labels' }),
+    kubernetesVersion: Type.Optional(
+      Type.String({ pattern: '^1\\.[0-9]+$', description: 'Kubernetes minor version the clusters run, quoted ("1.32"); `pnpm validate` checks API versions against it' }),
+    ),
     git: Type.Object(
       {
         repoURL: Type.String({ minLength: 1, description: 'This repository, as Argo CD clones it' }),
@@ -200,10 +252,12 @@ export const FleetFileSchema = Type.Object(
       description: 'Every image the fleet runs, keyed by image name; tags are pinned per environment',
     }),
     argocd: ArgoCdSchema,
+    owners: Type.Optional(OwnersSchema),
     addons: Type.Record(Type.String({ pattern: DNS1123_LABEL }), AddonSchema, {
       ...strict,
       description: 'Platform add-ons (pinned Helm charts), installed before the stacks on every cluster that needs them',
     }),
+    policy: Type.Optional(PolicySchema),
   },
   strict,
 );
@@ -219,8 +273,11 @@ export type ClusterEntry = Static<typeof ClusterSchema>;
 export type ClustersFile = Static<typeof ClustersFileSchema>;
 export type FleetFile = Static<typeof FleetFileSchema>;
 export type Chart = Static<typeof ChartSchema>;
+export type Owners = Static<typeof OwnersSchema>;
 export type Addon = Static<typeof AddonSchema>;
 export type ArgoCdSettings = Static<typeof ArgoCdSchema>;
+export type FleetPolicy = Static<typeof PolicySchema>;
+export type PolicyExemption = Static<typeof PolicyExemptionSchema>;
 
 /** The published schemas, by file name under `inventory/schema/`. */
 export const PUBLISHED_SCHEMAS: ReadonlyArray<{ file: string; title: string; schema: TSchema }> = [

@@ -31,6 +31,9 @@ export const NAMESPACE_UNIT = 'namespace';
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 export const FOLDER_README = 'README.md';
 
+/** GitHub's code owners file, generated from the inventory's `owners`. */
+export const CODEOWNERS_PATH = '.github/CODEOWNERS';
+
 /** The ledger of generated paths and content hashes, at the output root. */
 export const LEDGER_FILE = '.gen-ledger.json';
 

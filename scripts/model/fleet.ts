@@ -5,8 +5,10 @@ import type {
   Addon,
   AppSettings,
   ArgoCdSettings,
+  Owners,
   Capability,
   Destination,
+  FleetPolicy,
   LoadBalancerFlavour,
   StackName,
   SyncPolicy,
@@ -47,12 +49,18 @@ export interface Fleet {
   readonly git: { readonly repoURL: string; readonly targetRevision: string };
   readonly images: Readonly<Record<string, { readonly repository: string }>>;
   readonly argocd: ArgoCdSettings;
+  /** Code owners; undefined = no CODEOWNERS file. */
+  readonly owners?: Owners | undefined;
   /** Platform add-ons keyed by name (sorted). */
   readonly addons: Readonly<Record<string, Addon>>;
   /** In promotion order. */
   readonly environments: readonly Environment[];
   /** Sorted by name. */
   readonly clusters: readonly Cluster[];
+  /** Kubernetes minor version the clusters run (`1.32`), when the inventory pins one. */
+  readonly kubernetesVersion?: string;
+  /** Settings of the `pnpm validate` policy checks (allowed registries, exemptions), when given. */
+  readonly policy?: FleetPolicy;
 }
 
 /** What the loader needs to know about the component catalog to cross-check the inventory. */

@@ -7,6 +7,7 @@ import type { Cluster, Fleet } from '../model/fleet.ts';
 import { composeFiles, type GeneratedFile } from './generated-file.ts';
 import { renderArgoCd, type StackPlan } from './render-argocd.ts';
 import { renderBase } from './render-base.ts';
+import { renderCodeowners } from './render-codeowners.ts';
 import { renderClusterStack } from './render-clusters.ts';
 import { horizontalPodAutoscaler, renderAppOverlay } from './render-overlays.ts';
 import { renderReadmes } from './render-readmes.ts';
@@ -71,6 +72,6 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = COM
       groups.push(renderClusterStack(ctx, cluster, environment, plan.stack, plan.componentsByCluster.get(cluster.name)!));
     }
   }
-  groups.push(renderArgoCd(fleet, plans), renderReadmes(), renderSchemas());
+  groups.push(renderArgoCd(fleet, plans), renderReadmes(), renderSchemas(), renderCodeowners(fleet));
   return composeFiles(...groups);
 };
