@@ -1,0 +1,101 @@
+// `pnpm promote <from-env> <to-env> [--stack S]... [--app A]... [--skip-reason "…"] [--dry-run]`
+// Copies version pins from one environment to the next in the promotion order, regenerates and validates
+// the tree, and opens (or updates) one pull request with the version table, drift and rendered diff.
+// Exit codes: 0 ok (also: nothing to promote), 1 validation findings, 2 bad input, 4 git remote or GitHub
+// API failure, 5 precondition or conflict (dirty tree, no token, branch changed by someone else).
+import { resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+
+import { CACHE_DIR_VARIABLE } from '../diff/build-cache.ts';
+import { CliError, ExitCode } from '../lib/exit-codes.ts';
+import type { Io } from '../lib/io.ts';
+import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
+import { API_URL_VARIABLE, DEFAULT_API_URL, TOKEN_VARIABLE } from '../promote/github-client.ts';
+import { runPromote, type PromoteDeps, type PromoteOptions } from '../promote/run-promote.ts';
+
+const USAGE = `usage: pnpm promote <from-env> <to-env> [--stack S]... [--app A]... [--skip-reason "…"] [--dry-run]
+
+  --stack S            promote only the apps of stack S (repeatable; default: every app)
+  --app A              promote only app A's image pins (repeatable; a catalog component name)
+  --skip-reason TEXT   allow promoting past the next environment; recorded in the commit and the PR
+  --dry-run            plan, edit, gen, validate and diff in a scratch worktree; no commit, push or PR
+  --base BRANCH        pull request base (default: git.targetRevision of inventory/fleet.yaml)
+  --remote NAME        git remote to push to (default: origin)
+  --repo OWNER/NAME    GitHub repository (default: $GITHUB_REPOSITORY, else from the remote URL)
+  --api-url URL        GitHub API (default: $${API_URL_VARIABLE} or ${DEFAULT_API_URL}; GitHub Enterprise: https://HOST/api/v3)
+  --root DIR           the repository (default: current directory)
+  --cache-dir DIR      build cache folder (default: $${CACHE_DIR_VARIABLE} or node_modules/.cache/streamfleet/kustomize)
+  --no-cache           do not read or write the build cache
+  -h, --help           show this help
+
+The token is read from $${TOKEN_VARIABLE} (not needed with --dry-run).`;
+
+const usageError = (message: string): CliError => new CliError(`${message}\n${USAGE}`, ExitCode.BadInput);
+
+const parse = (argv: string[]): PromoteOptions | 'help' => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        stack: { type: 'string', multiple: true, default: [] },
+        app: { type: 'string', multiple: true, default: [] },
+        'skip-reason': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        base: { type: 'string' },
+        remote: { type: 'string', default: 'origin' },
+        repo: { type: 'string' },
+        'api-url': { type: 'string' },
+        root: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw usageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 2) throw usageError(`expected <from-env> <to-env>, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
+  const [from, to] = positionals as [string, string];
+  const skipReason = values['skip-reason'];
+  if (skipReason !== undefined && skipReason.trim().length === 0) throw usageError('--skip-reason needs a reason');
+  return {
+    from,
+    to,
+    stacks: values.stack,
+    apps: values.app,
+    skipReason,
+    dryRun: values['dry-run'],
+    root: resolve(values.root ?? '.'),
+    remote: values.remote,
+    base: values.base,
+    repo: values.repo,
+    apiUrl: values['api-url'],
+    cacheDir: values['cache-dir'],
+    noCache: values['no-cache'],
+    command: ['pnpm promote', from, to, ...values.stack.map((s) => `--stack ${s}`), ...values.app.map((a) => `--app ${a}`)].join(' '),
+  };
+};
+
+const defaultDeps: PromoteDeps = { env: process.env, sleep: (ms) => delay(ms), now: () => Date.now() };
+
+/** `pnpm promote` with injectable dependencies (tests pass their own environment, clock and seams). */
+export const promoteMain = (deps: PromoteDeps): ((argv: string[], io?: Io) => Promise<number>) =>
+  cliMain(async (argv, io) => {
+    const options = parse(argv);
+    if (options === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return ExitCode.Ok;
+    }
+    return runPromote(options, io, deps);
+  }, 'promote: ');
+
+/** Exit code of `pnpm promote`; CliErrors are printed to stderr. */
+export const main = promoteMain(defaultDeps);
+
+if (isEntryPoint(import.meta.url)) runMain(main);

@@ -1,0 +1,148 @@
+// Every text the promotion writes for people: the plan table on the terminal, the commit message, and the
+// pull request's title, body and labels. Pure.
+import { formatMarkdown } from '../diff/format-markdown.ts';
+import { shortSha } from '../diff/git.ts';
+import type { DiffReport } from '../diff/report.ts';
+import type { Drift } from './drift.ts';
+import type { PromotionPlan } from './plan.ts';
+
+export interface PromotionContext {
+  readonly plan: PromotionPlan;
+  readonly drift: Drift;
+  readonly scope: string;
+  readonly branch: string;
+  readonly baseBranch: string;
+  /** Where the plan was made from, e.g. `origin/main`. */
+  readonly baseLabel: string;
+  readonly baseSha: string;
+  readonly skipped: readonly string[];
+  readonly skipReason: string | undefined;
+  /** The command line that made this promotion, for reruns. */
+  readonly command: string;
+}
+
+const NONE = '—';
+
+/** A plain-text table with aligned columns (terminal and commit message). */
+export const textTable = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)];
+};
+
+const versionRows = (plan: PromotionPlan): string[][] =>
+  plan.rows.map((r) => [
+    r.selected ? r.app : `${r.app} (shared image)`,
+    r.image,
+    r.before ?? NONE,
+    r.after,
+    r.clusters.length > 0 ? r.clusters.join(', ') : `(runs on no ${plan.to} cluster)`,
+  ]);
+
+const versionHead = (plan: PromotionPlan): string[] => ['app', 'image', `${plan.to} before`, 'after', 'clusters affected'];
+
+/** The plan as terminal lines. */
+export const planText = (c: PromotionContext): string[] => [
+  `promote ${c.plan.from} → ${c.plan.to} (${c.scope}), planned from ${c.baseLabel} at ${shortSha(c.baseSha)}`,
+  ...(c.skipped.length > 0 ? [`skips ${c.skipped.join(', ')}: ${c.skipReason ?? ''}`] : []),
+  '',
+  ...textTable(versionHead(c.plan), versionRows(c.plan)).map((l) => `  ${l}`),
+  ...(c.plan.notes.length > 0 ? ['', 'notes:', ...c.plan.notes.map((n) => `  - ${n}`)] : []),
+  ...driftText(c),
+];
+
+const driftText = (c: PromotionContext): string[] => {
+  const { settings, versions, untried } = c.drift;
+  if (settings.length + versions.length + untried.length === 0) return [];
+  const rows = [...versions, ...settings].map((d) => [d.field, d.from, d.to]);
+  return [
+    '',
+    `drift between ${c.plan.from} and ${c.plan.to} (reported, not promoted):`,
+    ...untried.map((u) => `  ! ${u}`),
+    ...(rows.length > 0 ? textTable(['field', c.plan.from, c.plan.to], rows).map((l) => `  ${l}`) : []),
+  ];
+};
+
+export const commitMessage = (c: PromotionContext): string => {
+  const n = c.plan.changes.length;
+  const subject = `promote ${c.plan.from} -> ${c.plan.to} (${c.scope}): ${n} image pin${n === 1 ? '' : 's'}`;
+  return [
+    subject,
+    '',
+    ...textTable(versionHead(c.plan), versionRows(c.plan)),
+    '',
+    ...(c.skipped.length > 0 ? [`Skipped environments: ${c.skipped.join(', ')}`, `Skip-reason: ${c.skipReason ?? ''}`] : []),
+    `Promote-from: ${c.plan.from}`,
+    `Promote-to: ${c.plan.to}`,
+    `Planned-from: ${c.baseSha}`,
+    '',
+  ].join('\n');
+};
+
+export const prTitle = (c: PromotionContext): string => `Promote ${c.plan.from} → ${c.plan.to} (${c.scope})`;
+
+/** Labels per environment and stack; GitHub creates missing labels when they are added to an issue. */
+export const prLabels = (c: PromotionContext): string[] => ['promotion', `env:${c.plan.to}`, ...c.plan.stacks.map((s) => `stack:${s}`)];
+
+const md = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** Marker that identifies the body as this tool's (a human editing the PR can see it is regenerated). */
+export const BODY_MARKER = '<!-- streamfleet-promote -->';
+
+const bodyWithoutDiff = (c: PromotionContext, diffPlaceholder: string): string => {
+  const p = c.plan;
+  const lines: string[] = [
+    BODY_MARKER,
+    `## Promote ${p.from} → ${p.to} (${c.scope})`,
+    '',
+    `Planned from \`${c.baseBranch}\` at ${c.baseSha}. This body is rewritten on every run of \`${c.command}\`.`,
+    '',
+  ];
+  if (c.skipped.length > 0) {
+    lines.push('> [!WARNING]', `> Skips ${c.skipped.map(md).join(', ')}. Reason: ${c.skipReason ?? ''}`, '');
+  }
+  lines.push(
+    '### Versions',
+    '',
+    `| app | image | ${p.to} before | after | clusters affected |`,
+    '| --- | --- | --- | --- | --- |',
+    ...p.rows.map(
+      (r) =>
+        `| ${md(r.app)}${r.selected ? '' : ' (shared image)'} | ${md(r.image)} | ${r.before === undefined ? NONE : md(r.before)} | ${md(r.after)} | ${r.clusters.length > 0 ? r.clusters.map(md).join(', ') : `runs on no ${p.to} cluster`} |`,
+    ),
+    '',
+    '### Affected clusters',
+    '',
+    ...(p.clusters.length > 0 ? p.clusters.map((cl) => `- ${md(cl.name)}: ${cl.stacks.join(', ')}`) : ['None: the changed images run on no cluster of this environment.']),
+    '',
+  );
+  if (p.notes.length > 0) lines.push('### Notes', '', ...p.notes.map((n) => `- ${n}`), '');
+  const { settings, versions, untried } = c.drift;
+  lines.push(`### Drift between ${p.from} and ${p.to} (not promoted)`, '');
+  if (settings.length + versions.length + untried.length === 0) lines.push('None.', '');
+  else {
+    lines.push(...untried.map((u) => `- ⚠️ ${u}`));
+    const rows = [...versions, ...settings];
+    if (rows.length > 0) {
+      if (untried.length > 0) lines.push('');
+      lines.push(`| field | ${p.from} | ${p.to} |`, '| --- | --- | --- |', ...rows.map((d) => `| ${md(d.field)} | ${cell(d.from)} | ${cell(d.to)} |`));
+    }
+    lines.push('');
+  }
+  lines.push(diffPlaceholder);
+  return `${lines.join('\n')}\n`;
+};
+
+const PLACEHOLDER = '\u0000DIFF\u0000';
+
+/** The PR body; the rendered diff gets whatever room the rest leaves under `maxChars`. */
+export const prBody = (c: PromotionContext, diff: DiffReport, maxChars: number): string => {
+  const frame = bodyWithoutDiff(c, PLACEHOLDER);
+  const room = maxChars - (frame.length - PLACEHOLDER.length);
+  const rendered = formatMarkdown(diff, {
+    maxChars: Math.max(room, 0),
+    rerunCommand: `pnpm diff --base ${shortSha(diff.base.sha)} --head ${shortSha(diff.head.sha)}`,
+  });
+  return frame.replace(PLACEHOLDER, rendered.length <= room ? rendered : '_The rendered diff does not fit in the PR body._\n');
+};

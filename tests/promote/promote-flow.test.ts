@@ -1,0 +1,204 @@
+// `pnpm promote` end to end with real parts: a real bare git repository as origin, real Kustomize, and the
+// local GitHub stand-in. Covers the done-when flow (dry run prints the plan; a real run pushes one branch
+// and opens one PR; a rerun updates the same PR) and the races: base moved, crash after push, lease broken.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { git } from '../../scripts/diff/git.ts';
+import { removeDir, tempDir } from '../support/fleet.ts';
+import { branchesOf, cloneFixture, commitAllIn, createTemplate, extraWorktrees, type FixtureRepo } from './support/fixture-repo.ts';
+import { startGitHubStandIn, type GitHubStandIn } from './support/github-stand-in.ts';
+import { harness, OWNER, REPO, type Harness } from './support/promote-harness.ts';
+
+const BRANCH = 'promote/dev-to-staging/all';
+
+let template: { dir: string; cleanup: () => Promise<void> } | undefined;
+let cacheDir: string;
+let repo: FixtureRepo;
+let api: GitHubStandIn;
+let h: Harness;
+
+beforeAll(async () => {
+  template = await createTemplate();
+  cacheDir = await tempDir('promote-cache');
+});
+afterAll(async () => {
+  await template?.cleanup();
+  await removeDir(cacheDir);
+});
+beforeEach(async () => {
+  repo = await cloneFixture(template?.dir ?? '');
+  api = await startGitHubStandIn({ owner: OWNER, repo: REPO, token: 'ghp_standInSecretToken0123456789', bareRepo: repo.remote });
+  h = harness(repo.root, api.url, cacheDir);
+});
+afterEach(async () => {
+  await api.close();
+  await repo.cleanup();
+});
+
+/** Push a commit to origin/main from a second clone (someone merging while we plan). */
+const advanceMain = async (): Promise<string> => {
+  const other = join(repo.root, '..', 'other');
+  await git(repo.root, ['clone', '--quiet', repo.remote, other]);
+  await git(other, ['config', 'user.name', 'Someone Else']);
+  await git(other, ['config', 'user.email', 'else@example.com']);
+  await writeFile(join(other, 'NOTES.md'), 'merged meanwhile\n');
+  const sha = await commitAllIn(other, 'meanwhile on main');
+  await git(other, ['push', '--quiet', 'origin', 'HEAD:main']);
+  return sha;
+};
+
+describe('pnpm promote dev staging', () => {
+  it('--dry-run prints the plan, diff and validation, and changes nothing anywhere', async () => {
+    const statusBefore = await git(repo.root, ['status', '--porcelain']);
+    const r = await h.run(['dev', 'staging', '--dry-run']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^promote dev → staging \(all\), planned from origin\/main at [0-9a-f]{7}/);
+    expect(r.out).toMatch(/transcode-api\s+transcode-api\s+1\.4\.2\s+1\.5\.0\s+staging-eu-west-1/);
+    expect(r.out).toMatch(/transcode-worker-cpu\s+ffmpeg-worker\s+1\.4\.2\s+1\.5\.0\s+staging-eu-west-1/);
+    expect(r.out).toContain('(runs on no staging cluster)');
+    expect(r.out).toContain('drift between dev and staging (reported, not promoted)');
+    expect(r.out).toMatch(/apps\.rtmp-origin\.replicas\s+1\s+2/);
+    expect(r.out).toMatch(/validate: ok, \d+ Applications checked/);
+    expect(r.out).toContain('+          image: ghcr.io/acme-media/transcode-api:1.5.0');
+    expect(r.out).toMatch(/dry run: committed [0-9a-f]{7} in a scratch worktree \(discarded\); would push promote\/dev-to-staging\/all/);
+    expect([...(await branchesOf(repo.remote)).keys()]).toEqual(['main']);
+    expect(api.requests).toEqual([]);
+    expect(await git(repo.root, ['status', '--porcelain'])).toBe(statusBefore);
+    expect(await extraWorktrees(repo.root)).toEqual([]);
+  });
+
+  it('pushes one branch and opens one PR with version table and rendered diff; a rerun updates the same PR', async () => {
+    const main = (await branchesOf(repo.remote)).get('main');
+    const first = await h.run(['dev', 'staging']);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/pushed [0-9a-f]{7} to origin\/promote\/dev-to-staging\/all\n/);
+    expect(first.out).toContain(`pull request #1 created: ${api.url}/${OWNER}/${REPO}/pull/1`);
+
+    const branches = await branchesOf(repo.remote);
+    expect([...branches.keys()].sort()).toEqual(['main', BRANCH]);
+    const tip = branches.get(BRANCH) ?? '';
+    expect((await git(repo.remote, ['rev-parse', `${tip}^1`])).trim()).toBe(main);
+    const changed = (await git(repo.remote, ['diff', '--name-only', `${tip}^1`, tip])).split('\n').filter(Boolean);
+    expect(changed).toContain('inventory/environments/staging.yaml');
+    expect(changed.every((p) => p === 'inventory/environments/staging.yaml' || p === '.gen-ledger.json' || p.startsWith('overlays/staging/'))).toBe(true);
+    const message = await git(repo.remote, ['log', '-1', '--format=%B', tip]);
+    expect(message).toMatch(/^promote dev -> staging \(all\): 3 image pins\n/);
+    expect(message).toMatch(/transcode-api\s+transcode-api\s+1\.4\.2\s+1\.5\.0\s+staging-eu-west-1/);
+    expect(message).toContain(`Planned-from: ${main}`);
+    // Comment-preserving edit: the staging file differs only in the promoted pins.
+    const envDiff = await git(repo.remote, ['diff', '--unified=0', `${tip}^1`, tip, '--', 'inventory/environments/staging.yaml']);
+    expect(envDiff.split('\n').filter((l) => /^[-+][^-+]/.test(l))).toEqual([
+      '-  transcode-api: "1.4.2"',
+      '-  ffmpeg-worker: "1.4.2"',
+      '-  ffmpeg-worker-cuda: "1.4.2"',
+      '+  transcode-api: "1.5.0"',
+      '+  ffmpeg-worker: "1.5.0"',
+      '+  ffmpeg-worker-cuda: "1.5.0"',
+    ]);
+
+    expect(api.pulls).toHaveLength(1);
+    const pr = api.pulls[0];
+    expect(pr?.head).toBe(BRANCH);
+    expect(pr?.base).toBe('main');
+    expect(pr?.title).toBe('Promote dev → staging (all)');
+    expect(pr?.body).toContain('| `transcode-api` | `transcode-api` | `1.4.2` | `1.5.0` | `staging-eu-west-1` |');
+    expect(pr?.body).toContain('### Affected clusters');
+    expect(pr?.body).toContain('### Drift between dev and staging (not promoted)');
+    expect(pr?.body).toContain('| `staging-eu-west-1` | transcoding | staging | changed | 0 | 2 | 0 |');
+    expect(pr?.body).toContain('+          image: ghcr.io/acme-media/transcode-api:1.5.0');
+    expect(pr?.labels.sort()).toEqual(['env:staging', 'promotion', 'stack:transcoding']);
+    // The token went to the server as a header, never into any output.
+    expect(api.requests.every((q) => q.authorization === 'token ghp_standInSecretToken0123456789')).toBe(true);
+    expect(first.out + first.err).not.toContain('ghp_');
+
+    const second = await h.run(['dev', 'staging']);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain(`${BRANCH} already holds this promotion`);
+    expect(second.out).toContain('pull request #1 updated');
+    expect(api.pulls).toHaveLength(1);
+    expect((await branchesOf(repo.remote)).get(BRANCH)).toBe(tip);
+    expect(api.requests.filter((q) => q.method === 'PATCH')).toHaveLength(1);
+    expect(await extraWorktrees(repo.root)).toEqual([]);
+  });
+
+  it('re-plans when the base branch moves between planning and pushing', async () => {
+    let moved = '';
+    const r = await h.run(['dev', 'staging'], {
+      beforePush: async ({ attempt }) => {
+        if (attempt === 1) moved = await advanceMain();
+      },
+    });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/base main moved from [0-9a-f]{7} to [0-9a-f]{7} while planning; planning again \(2\/3\)/);
+    const tip = (await branchesOf(repo.remote)).get(BRANCH) ?? '';
+    expect((await git(repo.remote, ['rev-parse', `${tip}^1`])).trim()).toBe(moved);
+    expect(api.pulls).toHaveLength(1);
+  });
+
+  it('after a crash between push and PR creation, a rerun opens exactly one PR without pushing again', async () => {
+    await expect(
+      h.run(['dev', 'staging'], {
+        afterPush: () => Promise.reject(new Error('simulated crash after push')),
+      }),
+    ).rejects.toThrow('simulated crash after push');
+    const pushed = (await branchesOf(repo.remote)).get(BRANCH);
+    expect(pushed).toBeDefined();
+    expect(api.pulls).toHaveLength(0);
+
+    const rerun = await h.run(['dev', 'staging']);
+    expect(rerun.code).toBe(0);
+    expect(rerun.out).toContain('already holds this promotion');
+    expect(rerun.out).toContain('pull request #1 created');
+    expect(api.pulls).toHaveLength(1);
+    expect((await branchesOf(repo.remote)).get(BRANCH)).toBe(pushed);
+  });
+
+  it('refuses to overwrite a promotion branch someone else pushed to meanwhile (lease, exit 5)', async () => {
+    const r = await h.run(['dev', 'staging'], {
+      beforePush: async () => {
+        await git(repo.root, ['push', '--quiet', 'origin', `HEAD:refs/heads/${BRANCH}`]);
+      },
+    });
+    expect(r.code).toBe(5);
+    expect(r.err).toContain(`origin/${BRANCH} changed since it was read (it did not exist)`);
+    expect(api.pulls).toHaveLength(0);
+    expect((await branchesOf(repo.remote)).get(BRANCH)).toBe((await git(repo.root, ['rev-parse', 'HEAD'])).trim());
+  });
+
+  it('--skip-reason allows dev → prod and records the reason in commit and PR', async () => {
+    const refused = await h.run(['dev', 'prod']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('prod is not the next environment after dev (that is staging): promoting would skip staging');
+    expect(api.requests).toEqual([]);
+
+    const r = await h.run(['dev', 'prod', '--stack', 'streaming', '--skip-reason', 'CVE-2025-0001 hotfix']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const tip = (await branchesOf(repo.remote)).get('promote/dev-to-prod/streaming') ?? '';
+    const message = await git(repo.remote, ['log', '-1', '--format=%B', tip]);
+    expect(message).toContain('Skip-reason: CVE-2025-0001 hotfix');
+    expect(message).toContain('Skipped environments: staging');
+    expect(api.pulls[0]?.body).toContain('Skips `staging`. Reason: CVE-2025-0001 hotfix');
+    expect(api.pulls[0]?.body).toMatch(/\| `prod-eu-west-1` \| streaming \| prod \| changed \| 0 \| 1 \| 0 \|/);
+    expect(api.pulls[0]?.labels.sort()).toEqual(['env:prod', 'promotion', 'stack:streaming']);
+  });
+
+  it('refuses a dirty working tree and lists the paths (exit 5), before any network call', async () => {
+    const env = join(repo.root, 'inventory', 'environments', 'dev.yaml');
+    await writeFile(env, `${await readFile(env, 'utf8')}# local note\n`);
+    await writeFile(join(repo.root, 'scratch.txt'), 'x\n');
+    const r = await h.run(['dev', 'staging']);
+    expect(r.code).toBe(5);
+    expect(r.err).toContain('the working tree has uncommitted changes');
+    expect(r.err).toContain('  inventory/environments/dev.yaml');
+    expect(r.err).toContain('  scratch.txt');
+    expect(api.requests).toEqual([]);
+    expect([...(await branchesOf(repo.remote)).keys()]).toEqual(['main']);
+  });
+});
