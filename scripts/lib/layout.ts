@@ -34,6 +34,9 @@ export const FOLDER_README = 'README.md';
 /** GitHub's code owners file, generated from the inventory's `owners`. */
 export const CODEOWNERS_PATH = '.github/CODEOWNERS';
 
+/** GitHub Actions workflows, generated from the inventory (environments and stacks are choices). */
+export const WORKFLOWS_DIR = '.github/workflows';
+
 /** The ledger of generated paths and content hashes, at the output root. */
 export const LEDGER_FILE = '.gen-ledger.json';
 

@@ -8,6 +8,7 @@ import { composeFiles, type GeneratedFile } from './generated-file.ts';
 import { renderArgoCd, type StackPlan } from './render-argocd.ts';
 import { renderBase } from './render-base.ts';
 import { renderCodeowners } from './render-codeowners.ts';
+import { renderWorkflows } from './render-workflows.ts';
 import { renderClusterStack } from './render-clusters.ts';
 import { horizontalPodAutoscaler, renderAppOverlay } from './render-overlays.ts';
 import { renderReadmes } from './render-readmes.ts';
@@ -72,6 +73,6 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = COM
       groups.push(renderClusterStack(ctx, cluster, environment, plan.stack, plan.componentsByCluster.get(cluster.name)!));
     }
   }
-  groups.push(renderArgoCd(fleet, plans), renderReadmes(), renderSchemas(), renderCodeowners(fleet));
+  groups.push(renderArgoCd(fleet, plans), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet));
   return composeFiles(...groups);
 };

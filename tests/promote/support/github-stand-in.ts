@@ -16,6 +16,13 @@ export interface PullRecord {
   labels: string[];
 }
 
+/** An issue (or pull request) comment. */
+export interface CommentRecord {
+  id: number;
+  issue: number;
+  body: string;
+}
+
 export interface Fault {
   readonly method: string;
   readonly path: RegExp;
@@ -45,6 +52,7 @@ export interface StandInOptions {
 export interface GitHubStandIn {
   readonly url: string;
   readonly pulls: PullRecord[];
+  readonly comments: CommentRecord[];
   readonly requests: LoggedRequest[];
   readonly inject: (fault: Fault) => void;
   /** The next list of pulls answers [] (a PR created concurrently by someone else, not yet seen). */
@@ -68,6 +76,7 @@ const readBody = async (req: IncomingMessage): Promise<unknown> => {
 
 export const startGitHubStandIn = async (options: StandInOptions): Promise<GitHubStandIn> => {
   const pulls: PullRecord[] = [];
+  const comments: CommentRecord[] = [];
   const requests: LoggedRequest[] = [];
   const faults: Fault[] = [];
   let url = '';
@@ -206,6 +215,55 @@ export const startGitHubStandIn = async (options: StandInOptions): Promise<GitHu
       for (const n of names) if (!pr.labels.includes(n)) pr.labels.push(n);
       return send(res, 200, prJson(pr).labels);
     }
+    const commentJson = (c: CommentRecord): Record<string, unknown> => ({
+      id: c.id,
+      node_id: `IC_${c.id}`,
+      url: `${url}/repos/${full}/issues/comments/${c.id}`,
+      html_url: `${url}/${full}/pull/${c.issue}#issuecomment-${c.id}`,
+      issue_url: `${url}/repos/${full}/issues/${c.issue}`,
+      body: c.body,
+      user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+      created_at: '2025-01-01T00:00:00Z',
+      updated_at: '2025-01-01T00:00:00Z',
+      author_association: 'NONE',
+    });
+    const tooLong = (text: unknown): boolean => typeof text === 'string' && text.length > 65_536;
+    const commentsMatch = /^\/issues\/(\d+)\/comments$/.exec(rest);
+    if (commentsMatch !== null) {
+      const issue = Number(commentsMatch[1]);
+      if (!pulls.some((p) => p.number === issue)) return error(res, 404, 'Not Found');
+      if (method === 'GET') {
+        // Pages of `per_page`, as GitHub serves them (Octokit's paginate follows the Link header).
+        const perPage = Number(u.searchParams.get('per_page') ?? 30);
+        const page = Number(u.searchParams.get('page') ?? 1);
+        const all = comments.filter((c) => c.issue === issue);
+        const slice = all.slice((page - 1) * perPage, page * perPage);
+        const headers: Record<string, string> = {};
+        if (page * perPage < all.length) headers.link = `<${url}${u.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+        return send(res, 200, slice.map(commentJson), headers);
+      }
+      if (method === 'POST') {
+        if (typeof b.body !== 'string' || b.body.length === 0) {
+          return error(res, 422, 'Validation Failed', { errors: [{ resource: 'IssueComment', field: 'body', code: 'missing_field' }] });
+        }
+        if (tooLong(b.body)) {
+          return error(res, 422, 'Validation Failed', { errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
+        }
+        const c: CommentRecord = { id: 1000 + comments.length, issue, body: b.body };
+        comments.push(c);
+        return send(res, 201, commentJson(c));
+      }
+    }
+    const commentMatch = /^\/issues\/comments\/(\d+)$/.exec(rest);
+    if (method === 'PATCH' && commentMatch !== null) {
+      const c = comments.find((x) => x.id === Number(commentMatch[1]));
+      if (c === undefined) return error(res, 404, 'Not Found');
+      if (tooLong(b.body)) {
+        return error(res, 422, 'Validation Failed', { errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
+      }
+      if (typeof b.body === 'string') c.body = b.body;
+      return send(res, 200, commentJson(c));
+    }
     return error(res, 404, 'Not Found');
   };
 
@@ -219,6 +277,7 @@ export const startGitHubStandIn = async (options: StandInOptions): Promise<GitHu
   const standIn: GitHubStandIn = {
     url,
     pulls,
+    comments,
     requests,
     inject: (f) => void faults.push(f),
     hideFromNextList: false,

@@ -1,0 +1,130 @@
+// The GitOps repository's own CI: GitHub Actions workflows, generated so that their choices (environments,
+// stacks) follow the inventory. House rules: actions pinned by commit SHA, least-privilege `permissions`
+// (read-only by default, write only on the job that needs it), no `${{ }}` expansion inside `run:` (inputs go
+// through env), and a concurrency group per target environment so two promotions cannot race.
+import { STACKS } from '../inventory/schema.ts';
+import { posixJoin, WORKFLOWS_DIR } from '../lib/layout.ts';
+import type { Fleet } from '../model/fleet.ts';
+import type { GeneratedFile } from './generated-file.ts';
+import { generatedHeader, yamlBody } from './serialize.ts';
+
+/** Pinned first-party actions (the SHA is what runs; the comment is for people and update bots). */
+export const PINNED_ACTIONS = {
+  checkout: { uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', version: 'v4.2.2' },
+  setupNode: { uses: 'actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af', version: 'v4.1.0' },
+} as const;
+
+export const PNPM_VERSION = '12.21.0';
+export const NODE_VERSION = '20';
+
+const setupSteps = (fetchDepth?: number): unknown[] => [
+  { name: 'Check out', uses: PINNED_ACTIONS.checkout.uses, with: fetchDepth === undefined ? undefined : { 'fetch-depth': fetchDepth } },
+  { name: 'Set up Node', uses: PINNED_ACTIONS.setupNode.uses, with: { 'node-version': NODE_VERSION } },
+  { name: 'Install pnpm and dependencies', run: `npm install -g pnpm@${PNPM_VERSION}\npnpm install --frozen-lockfile\n` },
+];
+
+const pullRequestWorkflow = (): Record<string, unknown> => ({
+  name: 'pull request',
+  on: { pull_request: { branches: ['main'] } },
+  permissions: { contents: 'read' },
+  concurrency: { group: 'pr-${{ github.event.pull_request.number }}', 'cancel-in-progress': true },
+  jobs: {
+    check: {
+      name: 'generated tree, validation, tests',
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': 20,
+      permissions: { contents: 'read' },
+      steps: [
+        ...setupSteps(),
+        {
+          name: 'Generated tree is current',
+          run: 'pnpm gen --check || { echo "::error::The generated tree is stale: run \'pnpm gen\' and commit the result."; exit 1; }\n',
+        },
+        { name: 'Validate every Application (annotations)', run: 'pnpm validate\n' },
+        { name: 'Typecheck', run: 'pnpm typecheck\n' },
+        { name: 'Lint', run: 'pnpm lint\n' },
+        { name: 'Tests', run: 'pnpm test\n' },
+      ],
+    },
+    report: {
+      name: 'rendered diff and labels',
+      // Pull requests from forks get a read-only token: no comment there, the check job still runs.
+      if: 'github.event.pull_request.head.repo.full_name == github.repository',
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': 15,
+      permissions: { contents: 'read', 'pull-requests': 'write', issues: 'write' },
+      steps: [
+        ...setupSteps(0),
+        {
+          name: 'Comment the rendered diff and label the PR',
+          env: {
+            GITHUB_TOKEN: '${{ secrets.GITHUB_TOKEN }}',
+            PR_NUMBER: '${{ github.event.pull_request.number }}',
+            BASE_REF: '${{ github.base_ref }}',
+          },
+          run: 'pnpm pr-report --pr "$PR_NUMBER" --base "origin/$BASE_REF" --head HEAD\n',
+        },
+      ],
+    },
+  },
+});
+
+const promoteWorkflow = (fleet: Fleet): Record<string, unknown> => {
+  const envs = fleet.environments.map((e) => e.name);
+  return {
+    name: 'promote',
+    on: {
+      workflow_dispatch: {
+        inputs: {
+          from: { description: 'Environment to promote from', required: true, type: 'choice', options: envs.slice(0, -1) },
+          to: { description: 'Environment to promote to (its direct successor)', required: true, type: 'choice', options: envs.slice(1) },
+          stack: { description: 'Only this stack (empty: all)', required: false, type: 'choice', options: ['', ...STACKS], default: '' },
+        },
+      },
+    },
+    permissions: { contents: 'read' },
+    // One promotion per target environment at a time; a second one waits instead of racing the first.
+    concurrency: { group: 'promote-${{ inputs.to }}', 'cancel-in-progress': false },
+    jobs: {
+      promote: {
+        name: 'open the promotion pull request',
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 20,
+        permissions: { contents: 'write', 'pull-requests': 'write', issues: 'write' },
+        steps: [
+          ...setupSteps(0),
+          {
+            name: 'Git identity',
+            run: 'git config user.name "github-actions[bot]"\ngit config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n',
+          },
+          {
+            name: 'Promote',
+            env: {
+              // PRs opened with the workflow token do not trigger other workflows; a PROMOTE_TOKEN secret
+              // (GitHub App or fine-grained token) makes the pull-request checks run on them.
+              GITHUB_TOKEN: '${{ secrets.PROMOTE_TOKEN || secrets.GITHUB_TOKEN }}',
+              FROM: '${{ inputs.from }}',
+              TO: '${{ inputs.to }}',
+              STACK: '${{ inputs.stack }}',
+            },
+            run: 'pnpm promote "$FROM" "$TO" ${STACK:+--stack "$STACK"}\n',
+          },
+        ],
+      },
+    },
+  };
+};
+
+/** Serialised like every generated file; each pinned SHA gets its release as a trailing comment for update bots. */
+const workflowFile = (name: string, workflow: Record<string, unknown>): GeneratedFile => {
+  let content = generatedHeader() + yamlBody(workflow);
+  for (const action of Object.values(PINNED_ACTIONS)) {
+    content = content.split(`uses: ${action.uses}\n`).join(`uses: ${action.uses} # ${action.version}\n`);
+  }
+  return { path: posixJoin(WORKFLOWS_DIR, name), content };
+};
+
+export const renderWorkflows = (fleet: Fleet): GeneratedFile[] => [
+  workflowFile('pull-request.yaml', pullRequestWorkflow()),
+  workflowFile('promote.yaml', promoteWorkflow(fleet)),
+];

@@ -1,0 +1,74 @@
+// `pnpm pr-report`: one sticky comment with the rendered diff, updated on rerun; labels per env and stack.
+// Real git, real Kustomize, and the GitHub stand-in on 127.0.0.1.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../scripts/cli/pr-report.ts';
+import { captureIo } from '../support/fleet.ts';
+import { cloneFixture, commitAllIn, createTemplate, genInto, type FixtureRepo } from '../promote/support/fixture-repo.ts';
+import { startGitHubStandIn, type GitHubStandIn } from '../promote/support/github-stand-in.ts';
+
+const TOKEN = 'ghs_pr_report_test_token';
+let template: { dir: string; cleanup: () => Promise<void> };
+let repo: FixtureRepo;
+let api: GitHubStandIn;
+
+beforeAll(async () => {
+  template = await createTemplate();
+  repo = await cloneFixture(template.dir);
+  const dev = join(repo.root, 'inventory', 'environments', 'dev.yaml');
+  await writeFile(dev, (await readFile(dev, 'utf8')).replace('xiu: "0.13.0"', 'xiu: "0.13.1"'));
+  await genInto(repo.root);
+  await commitAllIn(repo.root, 'bump xiu in dev');
+  api = await startGitHubStandIn({ owner: 'acme-media', repo: 'streamfleet-gitops', token: TOKEN });
+  api.pulls.push({ number: 7, state: 'open', title: 'bump xiu', body: '', head: 'bump', base: 'main', labels: [] } as never);
+});
+afterAll(async () => {
+  await api.close();
+  await repo.cleanup();
+  await template.cleanup();
+  delete process.env.GITHUB_TOKEN;
+});
+
+const report = async (...extra: string[]): Promise<{ code: number; out: string; err: string }> => {
+  const c = captureIo();
+  const code = await main(['--pr', '7', '--base', 'HEAD~1', '--root', repo.root, '--repo', 'acme-media/streamfleet-gitops', '--api-url', api.url, ...extra], c.io);
+  return { code, out: c.out(), err: c.err() };
+};
+
+describe('pnpm pr-report', () => {
+  it('--dry-run prints the marked comment and the labels without calling GitHub', async () => {
+    const r = await report('--dry-run');
+    expect(r.code).toBe(0);
+    expect(r.out.startsWith('<!-- streamfleet:rendered-diff -->\n')).toBe(true);
+    expect(r.out).toContain('dev-k3d');
+    expect(r.out).not.toContain('prod-eu-west-1');
+    expect(r.out).toContain('labels: env:dev, stack:streaming');
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('creates one sticky comment, updates it on rerun, and labels the PR', async () => {
+    process.env.GITHUB_TOKEN = TOKEN;
+    const first = await report();
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('comment created');
+    const second = await report();
+    expect(second.out).toMatch(/comment (updated|unchanged)/);
+    const comments = api.comments.filter((c) => c.issue === 7);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('xiu');
+    expect(api.pulls[0]!.labels.sort()).toEqual(['env:dev', 'stack:streaming']);
+  });
+
+  it('a rejected token exits 4, names the variable and never prints the token', async () => {
+    process.env.GITHUB_TOKEN = 'ghs_wrong_token_value';
+    const r = await report();
+    expect(r.code).toBe(4);
+    expect(r.err).toContain('GITHUB_TOKEN');
+    expect(r.err).not.toContain('ghs_wrong_token_value');
+  });
+
+  it('needs --pr and --base', async () => {
+    expect((await main(['--base', 'HEAD~1'], captureIo().io))).toBe(2);
+  });
+});
