@@ -3,9 +3,18 @@
 export interface GeneratedFile {
   /** POSIX path relative to the output root, e.g. `base/streaming/rtmp-origin/rtmp-origin-deployment.yaml`. */
   readonly path: string;
-  /** Full file content, LF line endings, ending with a newline. */
+  /** Full file content, LF line endings, ending with a newline (for a region: the region's body). */
   readonly content: string;
+  /**
+   * Set for a managed region of a hand-written file (e.g. the fleet diagram in README.md): the writer replaces
+   * only the text between `<!-- BEGIN GENERATED <region> -->` and `<!-- END GENERATED <region> -->` and owns
+   * nothing else of that file.
+   */
+  readonly region?: string;
 }
+
+/** Identity of a generated unit: its path, or path#region for a managed region. */
+export const unitKey = (f: GeneratedFile): string => (f.region === undefined ? f.path : `${f.path}#${f.region}`);
 
 /** Two renders claimed the same output path (kubernetes-models-ts `PathConflictError`). */
 export class PathConflictError extends Error {
@@ -22,8 +31,9 @@ export const composeFiles = (...groups: ReadonlyArray<readonly GeneratedFile[]>)
   const all: GeneratedFile[] = [];
   for (const group of groups) {
     for (const f of group) {
-      if (seen.has(f.path)) dupes.add(f.path);
-      seen.add(f.path);
+      const key = unitKey(f);
+      if (seen.has(key)) dupes.add(key);
+      seen.add(key);
       all.push(f);
     }
   }

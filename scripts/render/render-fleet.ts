@@ -8,6 +8,7 @@ import { composeFiles, type GeneratedFile } from './generated-file.ts';
 import { renderArgoCd, type StackPlan } from './render-argocd.ts';
 import { renderBase } from './render-base.ts';
 import { renderCodeowners } from './render-codeowners.ts';
+import { renderRegions } from './render-regions.ts';
 import { renderWorkflows } from './render-workflows.ts';
 import { renderClusterStack } from './render-clusters.ts';
 import { horizontalPodAutoscaler, renderAppOverlay } from './render-overlays.ts';
@@ -73,6 +74,6 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = COM
       groups.push(renderClusterStack(ctx, cluster, environment, plan.stack, plan.componentsByCluster.get(cluster.name)!));
     }
   }
-  groups.push(renderArgoCd(fleet, plans), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet));
+  groups.push(renderArgoCd(fleet, plans), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet), renderRegions(fleet, components));
   return composeFiles(...groups);
 };

@@ -4,10 +4,11 @@
 import * as nodePath from 'node:path';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import { LEDGER_FILE } from '../lib/layout.ts';
-import type { GeneratedFile } from '../render/generated-file.ts';
+import { unitKey, type GeneratedFile } from '../render/generated-file.ts';
 import { sha256Hex } from './hash.ts';
 import { makeLedger, parseLedger, serializeLedger, type Ledger } from './ledger.ts';
-import { ancestorsOf, comparePaths, STAGING_PREFIX, toAbsolute, validateOutputPaths } from './output-path.ts';
+import { ancestorsOf, comparePaths, pathProblem, STAGING_PREFIX, toAbsolute, validateOutputPaths } from './output-path.ts';
+import { isRegionKey, spliceRegion } from './regions.ts';
 import { errnoCode, lstatKind, nodeWriterFs, type NodeKind, type WriterFs } from './writer-fs.ts';
 
 export interface PlannedWrite {
@@ -124,14 +125,68 @@ const sameBytes = (a: Uint8Array, b: string): boolean => Buffer.from(a).equals(B
  * Classify every path in the ledger or in `files` against the tree under `outDir`.
  * Throws CliError(BadInput) for invalid or colliding paths, CliError(Precondition) for an unreadable ledger.
  */
+/**
+ * Managed regions of hand-written files: one planned update per file with all its regions spliced in. A file
+ * without the markers is refused like a foreign file; a region edited by hand like a hand-edited file.
+ */
+const planRegions = async (
+  fs: WriterFs,
+  root: string,
+  regions: readonly GeneratedFile[],
+  recorded: ReadonlyMap<string, string>,
+  out: { update: PlannedWrite[]; unchanged: string[]; conflicts: WriteConflict[] },
+): Promise<GeneratedFile[]> => {
+  const managed: GeneratedFile[] = [];
+  const byPath = new Map<string, GeneratedFile[]>();
+  for (const r of regions) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  for (const [path, rs] of [...byPath.entries()].sort(([a], [b]) => comparePaths(a, b))) {
+    const abs = toAbsolute(root, path);
+    const kind = await lstatKind(fs, abs);
+    // No such hand-written file in this output tree (e.g. `--out` elsewhere): nothing to manage.
+    if (kind === 'absent') continue;
+    if (kind !== 'file') {
+      out.conflicts.push({ path, kind: 'foreign', reason: 'is not a regular file, so it cannot hold a managed region' });
+      continue;
+    }
+    managed.push(...rs);
+    const before = await fs.readFile(abs);
+    let text = Buffer.from(before).toString('utf8');
+    let editedByHand = false;
+    let problem: string | undefined;
+    for (const r of [...rs].sort((a, b) => comparePaths(unitKey(a), unitKey(b)))) {
+      const spliced = spliceRegion(text, r.region!, r.content);
+      if (!spliced.ok) {
+        problem = spliced.reason;
+        break;
+      }
+      const known = recorded.get(unitKey(r));
+      if (known !== undefined && sha256Hex(spliced.oldBody) !== known && spliced.oldBody !== r.content) editedByHand = true;
+      text = spliced.text;
+    }
+    if (problem !== undefined) out.conflicts.push({ path, kind: 'foreign', reason: problem });
+    else if (sameBytes(before, text)) out.unchanged.push(path);
+    else if (editedByHand) {
+      out.conflicts.push({ path, kind: 'handEdited', reason: 'has a managed region that was edited by hand', forced: 'update', content: text, before });
+    } else out.update.push({ path, content: text, before, note: 'managed region' });
+  }
+  return managed;
+};
+
 export const planWrite = async (
   outDir: string,
-  files: readonly GeneratedFile[],
+  allFiles: readonly GeneratedFile[],
   options: PlanOptions = {},
 ): Promise<WritePlan> => {
+  let files = allFiles;
   const fs = options.fs ?? nodeWriterFs;
   const root = nodePath.resolve(outDir);
+  const regions = files.filter((f) => f.region !== undefined);
+  files = files.filter((f) => f.region === undefined);
   validateOutputPaths(files.map((f) => f.path));
+  for (const r of regions) {
+    const problem = pathProblem(r.path) ?? (files.some((f) => f.path === r.path) ? 'is produced both as a whole file and as a region' : undefined);
+    if (problem !== undefined) throw new CliError(`${JSON.stringify(r.path)} ${problem}`, ExitCode.BadInput);
+  }
   const rootKind = await lstatKind(fs, root);
   if (rootKind === 'file' || rootKind === 'other') {
     throw new CliError(`${root}: output root is ${describe(rootKind)}, expected a folder`, ExitCode.FilesystemRefusal);
@@ -139,7 +194,8 @@ export const planWrite = async (
 
   const ledgerText = await readLedgerText(fs, root);
   const ledger: Ledger = ledgerText === null ? makeLedger([]) : parseLedger(ledgerText, toAbsolute(root, LEDGER_FILE));
-  const ledgerHash = new Map(ledger.files.map((e) => [e.path, e.sha256]));
+  const ledgerHash = new Map(ledger.files.filter((e) => !isRegionKey(e.path)).map((e) => [e.path, e.sha256]));
+  const regionHash = new Map(ledger.files.filter((e) => isRegionKey(e.path)).map((e) => [e.path, e.sha256]));
   const produced = new Map(files.map((f) => [f.path, f.content]));
 
   // A folder-level lstat is shared by all files under it.
@@ -238,12 +294,14 @@ export const planWrite = async (
     }
   });
 
+  const managed = await planRegions(fs, root, regions, regionHash, { update, unchanged, conflicts });
+
   const after = serializeLedger(
-    makeLedger(files.map((f) => ({ path: f.path, sha256: sha256Hex(f.content) }))),
+    makeLedger([...files, ...managed].map((f) => ({ path: unitKey(f), sha256: sha256Hex(f.content) }))),
   );
   // With no ledger and nothing produced there is nothing to record; writing an empty ledger would
   // make a no-op run touch the disk.
-  const ledgerChanged = ledgerText === null ? files.length > 0 : ledgerText !== after;
+  const ledgerChanged = ledgerText === null ? files.length + managed.length > 0 : ledgerText !== after;
 
   return {
     outDir: root,
