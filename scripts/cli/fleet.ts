@@ -1,7 +1,7 @@
 // `pnpm fleet [--format text|markdown|mermaid] [--inventory DIR]`: the fleet at a glance.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { COMPONENTS } from '../components/catalog.ts';
+import { componentsFor } from '../components/catalog.ts';
 import { InventoryError } from '../inventory/errors.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
@@ -28,7 +28,7 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     if (e instanceof InventoryError) throw new CliError(e.message, ExitCode.BadInput);
     throw e;
   }
-  const out = values.format === 'mermaid' ? fleetMermaid(fleet, COMPONENTS) : values.format === 'markdown' ? fleetMarkdown(fleet) : fleetText(fleet);
+  const out = values.format === 'mermaid' ? fleetMermaid(fleet, componentsFor(fleet)) : values.format === 'markdown' ? fleetMarkdown(fleet) : fleetText(fleet);
   io.stdout(out);
   return ExitCode.Ok;
 };

@@ -1,25 +1,30 @@
 // `pnpm new cluster <name> --env <env> --region <region> [--capability gpu,mesh] [--stacks a,b]
 //   [--domain D] [--storage-class SC] [--load-balancer LB]`
-// Adds the inventory entry (comment-preserving edit), validates the whole inventory with the loader — same
+// `pnpm new app <stack>/<name> --image <repository:tag> --port <port> [--public]`
+// Adds the inventory entries (comment-preserving edits), validates the whole inventory with the loader — same
 // messages as a hand edit, nothing written on error — then regenerates and prints what changed.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { catalogEntries } from '../components/catalog.ts';
+import { catalogEntries, componentsFor } from '../components/catalog.ts';
 import { InventoryError } from '../inventory/errors.ts';
-import { parseInventory } from '../inventory/parse-inventory.ts';
+import { parseInventory, type InventorySource } from '../inventory/parse-inventory.ts';
 import { readInventorySources } from '../inventory/read-inventory.ts';
 import { CAPABILITIES, LOAD_BALANCERS, STACKS, type Capability, type LoadBalancerFlavour, type StackName } from '../inventory/schema.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
-import { CLUSTERS_FILE, INVENTORY_DIR } from '../lib/layout.ts';
+import { CLUSTERS_FILE, ENVIRONMENTS_DIR, FLEET_FILE, INVENTORY_DIR } from '../lib/layout.ts';
+import type { CatalogEntry } from '../model/fleet.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
+import { addApp } from '../scaffold/add-app.ts';
 import { appendCluster, resolveCluster } from '../scaffold/add-cluster.ts';
 import { main as gen } from './gen.ts';
 
 const USAGE = `usage: pnpm new cluster <name> --env ENV --region REGION [--capability gpu,mesh] [--stacks a,b]
                        [--domain DOMAIN] [--storage-class SC] [--load-balancer ${LOAD_BALANCERS.join('|')}] [--root DIR]
-Unset options are taken from the clusters of the same environment.`;
+       pnpm new app <stack>/<name> --image REPOSITORY:TAG --port PORT [--public] [--root DIR]
+Unset cluster options are taken from the clusters of the same environment. An app's tag is pinned in every
+environment that runs its stack; promote it like any other.`;
 
 const csv = <T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined => {
   if (value === undefined) return undefined;
@@ -44,6 +49,9 @@ const run = async (argv: string[], io: Io): Promise<number> => {
         domain: { type: 'string' },
         'storage-class': { type: 'string' },
         'load-balancer': { type: 'string' },
+        image: { type: 'string' },
+        port: { type: 'string' },
+        public: { type: 'boolean', default: false },
         root: { type: 'string', default: '.' },
       },
     });
@@ -51,6 +59,7 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`, ExitCode.BadInput);
   }
   const { values, positionals } = parsed;
+  if (positionals[0] === 'app' && positionals.length === 2) return newApp(positionals[1]!, values, io);
   if (positionals[0] !== 'cluster' || positionals.length !== 2 || !values.env || !values.region) {
     throw new CliError(USAGE, ExitCode.BadInput);
   }
@@ -87,27 +96,94 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     ? { name: positionals[1]!, environment: values.env, region: values.region, destination: { name: positionals[1]! }, domain: 'missing.invalid', storageClass: 'missing', loadBalancer: 'klipper', stacks: [...STACKS] }
     : resolved;
   const edited = appendCluster(clustersSource.text, candidate);
-  // Validate the edited inventory exactly as the loader validates hand edits: duplicates, names, unknown env…
+  if (missing) {
+    // Still validate, so that a bad name or environment is reported along with the missing options.
+    validateEdits(sources, new Map([[clustersSource.file, edited]]), catalog, missing);
+    throw new CliError(`${missing}\nnothing was written`, ExitCode.BadInput);
+  }
+  io.stdout(`adding cluster ${candidate.name} to ${clustersSource.file}\n`);
+  return applyEdits(root, inventoryDir, sources, new Map([[clustersSource.file, edited]]), catalog, io);
+};
+
+/** Parse the inventory with the edited texts; any issue → exit 2 with the loader's messages, nothing written. */
+const validateEdits = (
+  sources: readonly InventorySource[],
+  edits: ReadonlyMap<string, string>,
+  catalog: readonly CatalogEntry[],
+  prefix = '',
+): void => {
   try {
-    parseInventory(sources.map((s) => (s === clustersSource ? { ...s, text: edited } : s)), catalog);
+    parseInventory(sources.map((s) => ({ ...s, text: edits.get(s.file) ?? s.text })), catalog);
   } catch (e) {
-    if (e instanceof InventoryError) throw new CliError(`${[missing, e.message].filter(Boolean).join('\n')}\nnothing was written`, ExitCode.BadInput);
+    if (e instanceof InventoryError) throw new CliError(`${[prefix, e.message].filter(Boolean).join('\n')}\nnothing was written`, ExitCode.BadInput);
     throw e;
   }
-  if (missing) throw new CliError(`${missing}\nnothing was written`, ExitCode.BadInput);
-  const clustersPath = join(inventoryDir, CLUSTERS_FILE);
-  // Re-read right before writing: refuse to clobber an edit made since we read it.
-  if ((await readFile(clustersPath, 'utf8')) !== clustersSource.text) {
-    throw new CliError(`${clustersPath} changed while this ran; run again`, ExitCode.Precondition);
+};
+
+/** Validate, write the edited inventory files (refusing if they changed meanwhile), regenerate; undo on failure. */
+const applyEdits = async (
+  root: string,
+  inventoryDir: string,
+  sources: readonly InventorySource[],
+  edits: ReadonlyMap<string, string>,
+  catalog: readonly CatalogEntry[],
+  io: Io,
+): Promise<number> => {
+  validateEdits(sources, edits, catalog);
+  // Source names are display paths; the file inside the inventory folder is its last one or two segments.
+  const inInventory = (file: string): string => {
+    const parts = file.split('/');
+    return parts.at(-2) === ENVIRONMENTS_DIR ? join(ENVIRONMENTS_DIR, parts.at(-1)!) : parts.at(-1)!;
+  };
+  const targets = sources.filter((s) => edits.has(s.file)).map((s) => ({ source: s, abs: join(inventoryDir, inInventory(s.file)) }));
+  for (const t of targets) {
+    if ((await readFile(t.abs, 'utf8')) !== t.source.text) {
+      throw new CliError(`${t.source.file} changed while this ran; run again`, ExitCode.Precondition);
+    }
   }
-  await writeFile(clustersPath, edited);
-  io.stdout(`added cluster ${candidate.name} to ${clustersSource.file}\n`);
+  for (const t of targets) await writeFile(t.abs, edits.get(t.source.file)!);
+  io.stdout(`edited ${targets.map((t) => t.source.file).join(', ')}\n`);
   const code = await gen(['--inventory', inventoryDir, '--out', root], io);
   if (code !== ExitCode.Ok) {
-    await writeFile(clustersPath, clustersSource.text);
-    io.stderr(`generation failed; ${clustersSource.file} restored\n`);
+    for (const t of targets) await writeFile(t.abs, t.source.text);
+    io.stderr('generation failed; the inventory files were restored\n');
   }
   return code;
+};
+
+const newApp = async (spec: string, values: Record<string, string | boolean | undefined>, io: Io): Promise<number> => {
+  const [stack, name, ...rest] = spec.split('/');
+  if (!stack || !name || rest.length > 0 || !(STACKS as readonly string[]).includes(stack)) {
+    throw new CliError(`expected <stack>/<name> with a stack of ${STACKS.join(', ')}, found "${spec}"\n${USAGE}`, ExitCode.BadInput);
+  }
+  const port = Number(values.port);
+  if (typeof values.image !== 'string' || !Number.isInteger(port)) throw new CliError(`--image and --port are required\n${USAGE}`, ExitCode.BadInput);
+  const root = resolve(String(values.root ?? '.'));
+  const inventoryDir = join(root, INVENTORY_DIR);
+  const catalog = catalogEntries();
+  const sources = await readInventorySources(inventoryDir);
+  let fleet;
+  try {
+    fleet = parseInventory(sources, catalog);
+  } catch (e) {
+    if (e instanceof InventoryError) throw new CliError(`fix the inventory first:\n${e.message}`, ExitCode.BadInput);
+    throw e;
+  }
+  const fleetSource = sources.find((s) => s.file.endsWith(`/${FLEET_FILE}`))!;
+  const envSources = new Map(sources.filter((s) => s.file.includes(`/${ENVIRONMENTS_DIR}/`)).map((s) => [s.file.split('/').pop()!.replace(/\.yaml$/, ''), s]));
+  const edits = addApp(
+    fleet,
+    { fleet: fleetSource.text, environments: new Map([...envSources].map(([env, s]) => [env, s.text])) },
+    { stack: stack as StackName, name, image: values.image, port, public: values.public === true },
+  );
+  if ('error' in edits) throw new CliError(edits.error, ExitCode.BadInput);
+  if (componentsFor(fleet).some((c) => c.name === name)) {
+    throw new CliError(`app "${name}" exists already\nnothing was written`, ExitCode.BadInput);
+  }
+  const byFile = new Map<string, string>([[fleetSource.file, edits.fleet]]);
+  for (const [env, text] of edits.environments) byFile.set(envSources.get(env)!.file, text);
+  io.stdout(`adding app ${stack}/${name} (image ${edits.imageKey} pinned to "${edits.pin}" in ${[...edits.environments.keys()].join(', ') || 'no environment'})\n`);
+  return applyEdits(root, inventoryDir, sources, byFile, catalog, io);
 };
 
 export const main = cliMain(run);

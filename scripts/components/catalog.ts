@@ -1,5 +1,6 @@
 // Every component the generator knows, by stack. Adding an app = adding a module and listing it here.
-import type { CatalogEntry } from '../model/fleet.ts';
+import type { CatalogEntry, Fleet } from '../model/fleet.ts';
+import { httpServiceComponent } from './http-service.ts';
 import type { Component } from './component.ts';
 import { prometheusComponent } from './monitoring/prometheus.ts';
 import { edgeCache } from './streaming/edge-cache.ts';
@@ -14,6 +15,14 @@ export const COMPONENTS: readonly Component[] = [
   transcodeWorkerCpu,
   transcodeWorkerGpu,
   prometheusComponent,
+];
+
+/** Built-in components plus the HTTP services the inventory declares: what a fleet actually renders. */
+export const componentsFor = (fleet: Pick<Fleet, 'apps'>): Component[] => [
+  ...COMPONENTS,
+  ...Object.entries(fleet.apps ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, app]) => httpServiceComponent(name, app)),
 ];
 
 /** The catalog view the inventory loader cross-checks against. */

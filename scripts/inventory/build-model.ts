@@ -53,6 +53,7 @@ export function buildFleet(input: ModelInput): Fleet {
     images: fleet.images,
     argocd: fleet.argocd,
     ...(fleet.owners ? { owners: fleet.owners } : {}),
+    ...(fleet.apps ? { apps: fleet.apps } : {}),
     addons: fleet.addons,
     environments,
     clusters: input.clusters.map(toCluster).sort((a, b) => byCodeUnits(a.name, b.name)),

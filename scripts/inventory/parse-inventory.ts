@@ -2,6 +2,7 @@
 // InventoryError listing every problem found (YAML, schema and cross-field) across all files.
 import { buildFleet } from './build-model.ts';
 import { crossCheck, type ClustersInput, type EnvironmentInput } from './cross-checks.ts';
+import { checkInventoryApps, inventoryAppEntries } from './inventory-apps.ts';
 import { InventoryError, type InventoryIssue } from './errors.ts';
 import { analysePromotion } from './promotion.ts';
 import { passedAt, validateSchema, type FileKind, type SchemaResult } from './schema-issues.ts';
@@ -134,15 +135,17 @@ export function parseInventory(sources: readonly InventorySource[], catalog: rea
     value: checked.value,
   }));
 
-  issues.push(
-    ...crossCheck({
-      catalog,
-      fleet: fleet?.value !== undefined ? { source: fleet.yaml, value: fleet.value } : undefined,
-      clusters: clusters !== undefined ? clustersInput(clusters) : undefined,
-      environments: envInputs,
-      environmentsDir: posixJoin(classified.dir, ENVIRONMENTS_DIR),
-    }),
-  );
+  // Apps declared in fleet.yaml are part of the catalog for every other check.
+  const fullCatalog = [...catalog, ...inventoryAppEntries(fleet?.value)];
+  const input = {
+    catalog: fullCatalog,
+    fleet: fleet?.value !== undefined ? { source: fleet.yaml, value: fleet.value } : undefined,
+    clusters: clusters !== undefined ? clustersInput(clusters) : undefined,
+    environments: envInputs,
+    environmentsDir: posixJoin(classified.dir, ENVIRONMENTS_DIR),
+  };
+  issues.push(...crossCheck(input));
+  checkInventoryApps(input, catalog, (i) => issues.push(i));
 
   const order = analysePromotion(
     envInputs.map((e) => ({ name: e.name, promotesTo: e.value?.promotesTo })),

@@ -234,6 +234,26 @@ export const PolicySchema = Type.Object(
   { ...strict, description: 'Settings of the `pnpm validate` policy checks' },
 );
 
+/** A simple HTTP service declared in the inventory (`pnpm new app`), rendered by the generic component. */
+export const InventoryAppSchema = Type.Object(
+  {
+    stack: StringEnum(STACKS, { description: 'Stack (and namespace) the app belongs to' }),
+    image: Type.String({ pattern: DNS1123_LABEL, description: 'Image name: a key of `images`, pinned per environment' }),
+    port: Type.Integer({ minimum: 1024, maximum: 65535, description: 'HTTP port the container listens on (unprivileged)' }),
+    public: Type.Optional(Type.Boolean({ description: 'Serve https://<app>.<cluster domain> through the ingress' })),
+    health: Type.Optional(
+      Type.Object(
+        {
+          liveness: Type.String({ pattern: '^/', description: 'Liveness path (default /health)' }),
+          readiness: Type.String({ pattern: '^/', description: 'Readiness path (default /health/ready)' }),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
 export const FleetFileSchema = Type.Object(
   {
     name: Type.String({ pattern: DNS1123_LABEL, description: 'Fleet name, used in labels' }),
@@ -253,6 +273,12 @@ export const FleetFileSchema = Type.Object(
     }),
     argocd: ArgoCdSchema,
     owners: Type.Optional(OwnersSchema),
+    apps: Type.Optional(
+      Type.Record(Type.String({ pattern: DNS1123_LABEL }), InventoryAppSchema, {
+        ...strict,
+        description: 'HTTP services declared here instead of in code (`pnpm new app`)',
+      }),
+    ),
     addons: Type.Record(Type.String({ pattern: DNS1123_LABEL }), AddonSchema, {
       ...strict,
       description: 'Platform add-ons (pinned Helm charts), installed before the stacks on every cluster that needs them',
@@ -274,6 +300,7 @@ export type ClustersFile = Static<typeof ClustersFileSchema>;
 export type FleetFile = Static<typeof FleetFileSchema>;
 export type Chart = Static<typeof ChartSchema>;
 export type Owners = Static<typeof OwnersSchema>;
+export type InventoryApp = Static<typeof InventoryAppSchema>;
 export type Addon = Static<typeof AddonSchema>;
 export type ArgoCdSettings = Static<typeof ArgoCdSchema>;
 export type FleetPolicy = Static<typeof PolicySchema>;

@@ -5,6 +5,7 @@ import type {
   Addon,
   AppSettings,
   ArgoCdSettings,
+  InventoryApp,
   Owners,
   Capability,
   Destination,
@@ -49,6 +50,8 @@ export interface Fleet {
   readonly git: { readonly repoURL: string; readonly targetRevision: string };
   readonly images: Readonly<Record<string, { readonly repository: string }>>;
   readonly argocd: ArgoCdSettings;
+  /** HTTP services declared in the inventory, keyed by app name. */
+  readonly apps?: Readonly<Record<string, InventoryApp>> | undefined;
   /** Code owners; undefined = no CODEOWNERS file. */
   readonly owners?: Owners | undefined;
   /** Platform add-ons keyed by name (sorted). */

@@ -1,5 +1,5 @@
 // inventory folder → validated model → files. The only IO here is reading the inventory text.
-import { COMPONENTS, catalogEntries } from '../components/catalog.ts';
+import { COMPONENTS, catalogEntries, componentsFor } from '../components/catalog.ts';
 import type { Component } from '../components/component.ts';
 import { parseInventory } from '../inventory/parse-inventory.ts';
 import { readInventorySources } from '../inventory/read-inventory.ts';
@@ -12,8 +12,12 @@ export interface Generated {
   readonly files: readonly GeneratedFile[];
 }
 
-/** Throws InventoryError (all problems at once) or PathConflictError; never writes. */
+/**
+ * Throws InventoryError (all problems at once) or PathConflictError; never writes. `components` are the
+ * built-in ones; apps the inventory declares are added to them.
+ */
 export const generate = async (inventoryDir: string, components: readonly Component[] = COMPONENTS): Promise<Generated> => {
   const fleet = parseInventory(await readInventorySources(inventoryDir), catalogEntries(components));
-  return { fleet, files: renderFleet(fleet, components) };
+  const all = [...components, ...componentsFor(fleet).filter((c) => !COMPONENTS.includes(c))];
+  return { fleet, files: renderFleet(fleet, all) };
 };

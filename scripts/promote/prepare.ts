@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { main as genMain } from '../cli/gen.ts';
-import { catalogEntries } from '../components/catalog.ts';
+import { catalogEntries, componentsFor } from '../components/catalog.ts';
 import { diffTrees } from '../diff/diff-trees.ts';
 import type { Renderer } from '../diff/renderer.ts';
 import type { DiffReport } from '../diff/report.ts';
@@ -60,7 +60,7 @@ export const loadFleetAt = async (root: string): Promise<Fleet> => {
 /** Check the request against an inventory and compute the plan; no IO. */
 export const planFor = (fleet: Fleet, request: PromotionRequest): Planned => {
   const pair = checkEnvironmentPair(fleet, request.from, request.to, request.skipReason);
-  const catalog = catalogEntries();
+  const catalog = catalogEntries(componentsFor(fleet));
   const selection = selectComponents(catalog, request.stacks, request.apps);
   const plan = planPromotion(fleet, catalog, pair.from, pair.to, selection);
   return { fleet, pair, selection, plan, drift: driftBetween(fleet, catalog, plan) };

@@ -1,6 +1,6 @@
 // The whole render: model in, files out. Pure — no IO, no clock, no environment variables.
 import type { BaseContext, Component, K8sObject } from '../components/component.ts';
-import { COMPONENTS } from '../components/catalog.ts';
+import { componentsFor } from '../components/catalog.ts';
 import { namespaceUnit } from '../components/stacks.ts';
 import { STACKS, type StackName } from '../inventory/schema.ts';
 import type { Cluster, Fleet } from '../model/fleet.ts';
@@ -16,7 +16,7 @@ import { renderReadmes } from './render-readmes.ts';
 import { renderSchemas } from './render-schemas.ts';
 
 /** The components of a stack that a cluster runs: those whose required capabilities it has. */
-export const componentsFor = (components: readonly Component[], cluster: Cluster, stack: StackName): Component[] =>
+export const componentsOnCluster = (components: readonly Component[], cluster: Cluster, stack: StackName): Component[] =>
   cluster.stacks.includes(stack)
     ? components.filter((c) => c.stack === stack && c.requires.every((cap) => cluster.capabilities.includes(cap)))
     : [];
@@ -38,7 +38,7 @@ const planStacks = (fleet: Fleet, ctx: BaseContext, components: readonly Compone
   STACKS.flatMap((stack) => {
     const clusters = fleet.clusters.filter((c) => c.stacks.includes(stack));
     if (clusters.length === 0) return [];
-    const componentsByCluster = new Map(clusters.map((c) => [c.name, componentsFor(components, c, stack)]));
+    const componentsByCluster = new Map(clusters.map((c) => [c.name, componentsOnCluster(components, c, stack)]));
     const objects: K8sObject[] = [...namespaceUnit(stack)];
     for (const comp of uniqueByName([...componentsByCluster.values()].flat())) objects.push(...comp.base(ctx));
     for (const cluster of clusters) {
@@ -52,7 +52,7 @@ const planStacks = (fleet: Fleet, ctx: BaseContext, components: readonly Compone
     return [{ stack, clusters, componentsByCluster, objects }];
   });
 
-export const renderFleet = (input: Fleet, components: readonly Component[] = COMPONENTS): GeneratedFile[] => {
+export const renderFleet = (input: Fleet, components: readonly Component[] = componentsFor(input)): GeneratedFile[] => {
   // The loader already sorts clusters; sorting again keeps the render deterministic for any caller.
   const fleet: Fleet = { ...input, clusters: [...input.clusters].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
   const ctx = baseContext(fleet);
@@ -64,7 +64,7 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = COM
   }
   for (const env of fleet.environments) {
     const used = uniqueByName(
-      fleet.clusters.filter((c) => c.environment === env.name).flatMap((c) => STACKS.flatMap((s) => componentsFor(components, c, s))),
+      fleet.clusters.filter((c) => c.environment === env.name).flatMap((c) => STACKS.flatMap((s) => componentsOnCluster(components, c, s))),
     );
     groups.push(used.flatMap((comp) => renderAppOverlay(ctx, env, comp)));
   }

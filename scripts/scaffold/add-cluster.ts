@@ -1,7 +1,7 @@
 // `pnpm new cluster`: append a cluster to inventory/clusters.yaml as a comment-preserving edit. Pure: text in,
 // text out. Defaults come from the clusters already in the same environment, so a new cluster looks like its
 // peers unless told otherwise; the loader then validates the result exactly as it validates hand edits.
-import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { appendSeqItem } from './yaml-insert.ts';
 import type { Capability, LoadBalancerFlavour, StackName } from '../inventory/schema.ts';
 import type { Cluster, Fleet } from '../model/fleet.ts';
 
@@ -74,19 +74,6 @@ export const resolveCluster = (fleet: Fleet, c: NewCluster): ResolvedCluster | {
   };
 };
 
-/** Append the cluster to the `clusters:` list, keeping every comment and the style of the file. */
-export const appendCluster = (clustersYaml: string, cluster: ResolvedCluster): string => {
-  const doc = parseDocument(clustersYaml);
-  const list = doc.get('clusters', true);
-  if (!isSeq(list)) throw new Error('clusters.yaml has no `clusters:` list');
-  const node = doc.createNode(cluster) as YAMLMap;
-  // Short lists read best inline, as in the rest of the file.
-  for (const key of ['capabilities', 'stacks']) {
-    const seq = node.get(key, true);
-    if (isSeq(seq)) seq.flow = true;
-  }
-  const previous = list.items[list.items.length - 1];
-  if (isMap(previous) || previous === undefined) node.spaceBefore = list.items.length > 0;
-  list.items.push(node);
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-};
+/** Append the cluster to the `clusters:` list; every other byte of the file stays as it was. */
+export const appendCluster = (clustersYaml: string, cluster: ResolvedCluster): string =>
+  appendSeqItem(clustersYaml, ['clusters'], cluster);

@@ -27,7 +27,7 @@ describe('pnpm new cluster', () => {
     const before = await readFile(join(root, 'inventory', 'clusters.yaml'), 'utf8');
     const r = await run('cluster', 'prod-ap-south-1', '--env', 'prod', '--region', 'ap-south-1', '--capability', 'mesh');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('added cluster prod-ap-south-1');
+    expect(r.out).toContain('adding cluster prod-ap-south-1');
     expect(r.out).toContain('+ clusters/prod-ap-south-1/streaming/kustomization.yaml');
     const after = await readFile(join(root, 'inventory', 'clusters.yaml'), 'utf8');
     expect(after.startsWith(before)).toBe(true);
