@@ -14,7 +14,7 @@ import { CAPABILITIES, LOAD_BALANCERS, STACKS, type Capability, type LoadBalance
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
 import { CLUSTERS_FILE, ENVIRONMENTS_DIR, FLEET_FILE, INVENTORY_DIR } from '../lib/layout.ts';
-import type { CatalogEntry } from '../model/fleet.ts';
+import type { CatalogEntry, Fleet } from '../model/fleet.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { addApp } from '../scaffold/add-app.ts';
 import { appendCluster, resolveCluster } from '../scaffold/add-cluster.ts';
@@ -64,16 +64,7 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     throw new CliError(USAGE, ExitCode.BadInput);
   }
   const root = resolve(values.root);
-  const inventoryDir = join(root, INVENTORY_DIR);
-  const catalog = catalogEntries();
-  const sources = await readInventorySources(inventoryDir);
-  let fleet;
-  try {
-    fleet = parseInventory(sources, catalog);
-  } catch (e) {
-    if (e instanceof InventoryError) throw new CliError(`fix the inventory first:\n${e.message}`, ExitCode.BadInput);
-    throw e;
-  }
+  const { inventoryDir, catalog, sources, fleet } = await loadCurrent(root);
   const loadBalancer = values['load-balancer'];
   if (loadBalancer !== undefined && !(LOAD_BALANCERS as readonly string[]).includes(loadBalancer)) {
     throw new CliError(`--load-balancer: expected one of ${LOAD_BALANCERS.join(', ')}, found "${loadBalancer}"`, ExitCode.BadInput);
@@ -103,6 +94,21 @@ const run = async (argv: string[], io: Io): Promise<number> => {
   }
   io.stdout(`adding cluster ${candidate.name} to ${clustersSource.file}\n`);
   return applyEdits(root, inventoryDir, sources, new Map([[clustersSource.file, edited]]), catalog, io);
+};
+
+/** The inventory as it is now; scaffolding refuses to build on an inventory that is already broken. */
+const loadCurrent = async (
+  root: string,
+): Promise<{ inventoryDir: string; catalog: CatalogEntry[]; sources: InventorySource[]; fleet: Fleet }> => {
+  const inventoryDir = join(root, INVENTORY_DIR);
+  const catalog = catalogEntries();
+  const sources = await readInventorySources(inventoryDir);
+  try {
+    return { inventoryDir, catalog, sources, fleet: parseInventory(sources, catalog) };
+  } catch (e) {
+    if (e instanceof InventoryError) throw new CliError(`fix the inventory first:\n${e.message}`, ExitCode.BadInput);
+    throw e;
+  }
 };
 
 /** Parse the inventory with the edited texts; any issue → exit 2 with the loader's messages, nothing written. */
@@ -159,16 +165,7 @@ const newApp = async (spec: string, values: Record<string, string | boolean | un
   const port = Number(values.port);
   if (typeof values.image !== 'string' || !Number.isInteger(port)) throw new CliError(`--image and --port are required\n${USAGE}`, ExitCode.BadInput);
   const root = resolve(String(values.root ?? '.'));
-  const inventoryDir = join(root, INVENTORY_DIR);
-  const catalog = catalogEntries();
-  const sources = await readInventorySources(inventoryDir);
-  let fleet;
-  try {
-    fleet = parseInventory(sources, catalog);
-  } catch (e) {
-    if (e instanceof InventoryError) throw new CliError(`fix the inventory first:\n${e.message}`, ExitCode.BadInput);
-    throw e;
-  }
+  const { inventoryDir, catalog, sources, fleet } = await loadCurrent(root);
   const fleetSource = sources.find((s) => s.file.endsWith(`/${FLEET_FILE}`))!;
   const envSources = new Map(sources.filter((s) => s.file.includes(`/${ENVIRONMENTS_DIR}/`)).map((s) => [s.file.split('/').pop()!.replace(/\.yaml$/, ''), s]));
   const edits = addApp(
