@@ -1,27 +1,42 @@
-// `pnpm validate [--root DIR] [--format text|json]`: build every clusters/<cluster>/<stack> kustomization
-// (what each Argo CD Application syncs) and run the baseline checks on the output.
-// Exit codes: 0 ok, 1 findings or build failures, 2 bad usage or root, 5 no Kustomize engine.
+// `pnpm validate [--root DIR] [--inventory DIR] [--format text|json] [--concurrency N] [--no-cache]`
+// Renders every Application the generated ApplicationSets produce (and the root's argocd/) with the real Kustomize,
+// then checks the output: Kustomize's silent failures, strict schemas, policy and domain rules.
+// Exit codes: 0 ok (warnings allowed), 1 blocking findings or build failures, 2 bad usage, tree or inventory,
+// 5 no Kustomize engine.
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { CLUSTERS_DIR, KUSTOMIZATION_FILE } from '../lib/layout.ts';
+import { InventoryError } from '../inventory/errors.ts';
+import { readInventorySources } from '../inventory/read-inventory.ts';
+import { parseInventory } from '../inventory/parse-inventory.ts';
+import { catalogEntries } from '../components/catalog.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import { processIo, type Io } from '../lib/io.ts';
+import { APPS_DIR, INVENTORY_DIR } from '../lib/layout.ts';
 import { isEntryPoint, runMain } from '../lib/run-main.ts';
-import { buildMany } from '../kustomize/build.ts';
-import { type Finding, checkBuildOutput, formatFinding } from '../kustomize/checks.ts';
+import type { Fleet } from '../model/fleet.ts';
+import { applicationTargets } from '../kustomize/application-targets.ts';
+import { BuildCache, DEFAULT_CACHE_SUBDIR } from '../kustomize/build-cache.ts';
 import { describeEngine, detectEngine } from '../kustomize/engine.ts';
-import { findClusterStackTargets } from '../kustomize/find-targets.ts';
+import { renderPaths } from '../kustomize/render-applications.ts';
+import { checkApplications } from '../policy/check-applications.ts';
+import { renderGithubAnnotations, renderText, summarize } from '../policy/report.ts';
+import { unknownExemptionRules } from '../policy/run-policy.ts';
+import { MODELS_KUBERNETES_MINOR } from '../schemas/api-lifecycle.ts';
+import { SchemaRegistry } from '../schemas/registry.ts';
 
-const USAGE = `usage: pnpm validate [--root DIR] [--format text|json]
-  --root DIR       repository root holding ${CLUSTERS_DIR}/ (default: current directory)
-  --format FORMAT  text (default) or json
-  -h, --help       show this help`;
+const USAGE = `usage: pnpm validate [--root DIR] [--inventory DIR] [--format text|json] [--concurrency N] [--no-cache]
+  --root DIR         repository root holding ${APPS_DIR}/ and the generated tree (default: current directory)
+  --inventory DIR    inventory folder (default: <root>/${INVENTORY_DIR})
+  --format FORMAT    text (default) or json
+  --concurrency N    Kustomize builds at once (default: available cores)
+  --no-cache         rebuild every path (default: reuse builds whose inputs are unchanged, <root>/${DEFAULT_CACHE_SUBDIR})
+  -h, --help         show this help`;
 
 type Format = 'text' | 'json';
 
-/** A bad flag or value: the message is followed by the usage text. */
 class UsageError extends CliError {
   constructor(message: string) {
     super(message, ExitCode.BadInput);
@@ -31,7 +46,10 @@ class UsageError extends CliError {
 
 interface Options {
   readonly root: string;
+  readonly inventory: string;
   readonly format: Format;
+  readonly concurrency: number;
+  readonly cache: boolean;
   readonly help: boolean;
 }
 
@@ -42,7 +60,10 @@ const parseOptions = (argv: string[]): Options => {
       args: argv,
       options: {
         root: { type: 'string' },
+        inventory: { type: 'string' },
         format: { type: 'string' },
+        concurrency: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -52,57 +73,19 @@ const parseOptions = (argv: string[]): Options => {
     throw new UsageError((error as Error).message);
   }
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    throw new UsageError(`--format must be text or json, got ${JSON.stringify(format)}`);
-  }
-  if (values.root !== undefined && values.root.length === 0) {
-    throw new UsageError('--root needs a folder');
-  }
-  return { root: resolve(values.root ?? process.cwd()), format, help: values.help ?? false };
-};
-
-type TargetStatus = 'ok' | 'findings' | 'build-failed';
-
-interface TargetReport {
-  readonly cluster: string;
-  readonly stack: string;
-  readonly path: string;
-  readonly status: TargetStatus;
-  readonly objects: number;
-  readonly findings: Finding[];
-  readonly error?: string;
-}
-
-interface Summary {
-  readonly targets: number;
-  readonly objects: number;
-  readonly findings: number;
-  readonly buildFailures: number;
-  readonly ok: boolean;
-}
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-const renderText = (reports: readonly TargetReport[], summary: Summary): string => {
-  const lines: string[] = [];
-  for (const r of reports) {
-    const label = `${r.cluster}/${r.stack}`;
-    if (r.status === 'build-failed') {
-      lines.push(`${label}: build failed (${r.path})`);
-      for (const l of (r.error ?? '').split('\n')) lines.push(`  ${l}`);
-    } else if (r.status === 'findings') {
-      lines.push(`${label}: ${plural(r.findings.length, 'finding')}, ${plural(r.objects, 'object')} (${r.path})`);
-      for (const f of r.findings) lines.push(`  ${formatFinding(f)}`);
-    } else {
-      lines.push(`${label}: ok, ${plural(r.objects, 'object')}`);
-    }
-  }
-  lines.push(
-    `validate: ${summary.ok ? 'ok' : 'FAILED'}: ${plural(summary.targets, 'cluster/stack path')}, ` +
-      `${plural(summary.objects, 'object')}, ${plural(summary.findings, 'finding')}, ` +
-      `${plural(summary.buildFailures, 'build failure')}`,
-  );
-  return `${lines.join('\n')}\n`;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got ${JSON.stringify(format)}`);
+  if (values.root !== undefined && values.root.length === 0) throw new UsageError('--root needs a folder');
+  const concurrency = values.concurrency === undefined ? availableParallelism() : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got ${JSON.stringify(values.concurrency)}`);
+  const root = resolve(values.root ?? process.cwd());
+  return {
+    root,
+    inventory: resolve(values.inventory ?? join(root, INVENTORY_DIR)),
+    format,
+    concurrency,
+    cache: values['no-cache'] !== true,
+    help: values.help ?? false,
+  };
 };
 
 const checkRoot = (root: string): void => {
@@ -115,55 +98,92 @@ const checkRoot = (root: string): void => {
   if (!isDir) throw new CliError(`--root ${root} is not a folder`, ExitCode.BadInput);
 };
 
+const loadFleet = async (dir: string): Promise<Fleet> => {
+  try {
+    return parseInventory(await readInventorySources(dir), catalogEntries());
+  } catch (error) {
+    if (error instanceof InventoryError) throw new CliError(error.message, ExitCode.BadInput);
+    throw error;
+  }
+};
+
+/** Progress on stderr for long runs: at most one line every 2 s, none for runs shorter than that. */
+const progressReporter = (io: Io): ((done: number, total: number) => void) => {
+  const started = performance.now();
+  let last = started;
+  return (done, total) => {
+    const now = performance.now();
+    if (now - last < 2000 || done === total) return;
+    last = now;
+    io.stderr(`validate: rendered ${done}/${total} paths (${((now - started) / 1000).toFixed(0)} s)\n`);
+  };
+};
+
 const run = async (argv: string[], io: Io): Promise<number> => {
+  const started = performance.now();
   const options = parseOptions(argv);
   if (options.help) {
     io.stdout(`${USAGE}\n`);
     return ExitCode.Ok;
   }
   checkRoot(options.root);
-  const targets = await findClusterStackTargets(options.root);
+  const fleet = await loadFleet(options.inventory);
+  const badRules = unknownExemptionRules(fleet.policy?.exemptions ?? []);
+  if (badRules.length > 0) throw new CliError(`inventory policy.exemptions name unknown rules: ${badRules.join(', ')}`, ExitCode.BadInput);
+  const targets = applicationTargets(options.root, fleet);
   if (targets.length === 0) {
-    throw new CliError(
-      `no ${CLUSTERS_DIR}/<cluster>/<stack>/${KUSTOMIZATION_FILE} under ${options.root} (run \`pnpm gen\` first?)`,
-      ExitCode.BadInput,
-    );
+    throw new CliError(`no Applications with a kustomization under ${options.root} (run \`pnpm gen\` first?)`, ExitCode.BadInput);
   }
 
   const engine = await detectEngine();
-  if (options.format === 'text') io.stdout(`kustomize: ${describeEngine(engine)}\n`);
+  const registry = new SchemaRegistry();
+  if (options.format === 'text') {
+    const k8s = registry.tables.find((t) => t.package === 'kubernetes-models');
+    const pin = fleet.kubernetesVersion !== undefined ? `, inventory pins ${fleet.kubernetesVersion}` : ', no Kubernetes version pinned in the inventory';
+    io.stdout(`kustomize: ${describeEngine(engine)}\n`);
+    io.stdout(`schemas: kubernetes-models ${k8s?.version ?? '?'} (Kubernetes 1.${MODELS_KUBERNETES_MINOR} API)${pin}; strict fields from ${registry.tables.length} model packages\n`);
+  }
 
-  const results = await buildMany(
-    engine,
-    targets.map((t) => t.dir),
-  );
-  const reports = targets.map((t, i): TargetReport => {
-    const result = results[i];
-    const base = { cluster: t.cluster, stack: t.stack, path: t.path };
-    if (result === undefined || !result.ok) {
-      const error = result === undefined ? 'no build result' : result.error.detail;
-      return { ...base, status: 'build-failed', objects: 0, findings: [], error };
-    }
-    const { objects, findings } = checkBuildOutput(result.yaml);
-    return { ...base, status: findings.length > 0 ? 'findings' : 'ok', objects, findings };
+  const cache = new BuildCache(options.cache ? join(options.root, DEFAULT_CACHE_SUBDIR) : undefined);
+  const renders = await renderPaths(options.root, engine, targets.map((t) => t.path), {
+    concurrency: options.concurrency,
+    cache,
+    onProgress: progressReporter(io),
   });
-
-  const findingCount = reports.reduce((n, r) => n + r.findings.length, 0);
-  const buildFailures = reports.filter((r) => r.status === 'build-failed').length;
-  const summary: Summary = {
-    targets: reports.length,
-    objects: reports.reduce((n, r) => n + r.objects, 0),
-    findings: findingCount,
-    buildFailures,
-    ok: findingCount === 0 && buildFailures === 0,
-  };
+  cache.prune();
+  const byPath = new Map(renders.map((r) => [r.path, r]));
+  const checked = await checkApplications(
+    options.root,
+    fleet,
+    registry,
+    targets.map((target) => ({ target, render: byPath.get(target.path)! })),
+  );
+  const summary = summarize(checked.applications, performance.now() - started);
 
   if (options.format === 'json') {
-    const report = { engine: { name: engine.name, version: engine.version }, root: options.root, targets: reports, summary };
+    const report = {
+      engine: { name: engine.name, version: engine.version },
+      kubernetes: { models: `1.${MODELS_KUBERNETES_MINOR}`, pinned: fleet.kubernetesVersion ?? null },
+      root: options.root,
+      applications: checked.applications.map((a) => ({
+        name: a.target.name,
+        path: a.target.path,
+        cluster: a.target.cluster?.name ?? null,
+        stack: a.target.stack ?? null,
+        environment: a.target.environment?.name ?? null,
+        objects: a.objects,
+        built: a.render.ok,
+        cached: a.render.cached,
+        buildMs: Math.round(a.render.durationMs),
+        findings: a.findings,
+      })),
+      summary,
+    };
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    io.stdout(renderText(reports, summary));
+    io.stdout(renderText(checked.applications, summary));
   }
+  if (process.env.GITHUB_ACTIONS === 'true') io.stdout(renderGithubAnnotations(checked.applications.flatMap((a) => a.findings)));
   return summary.ok ? ExitCode.Ok : ExitCode.Findings;
 };
 

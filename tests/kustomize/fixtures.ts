@@ -56,31 +56,6 @@ export const goodStack = (cluster: string, stack = 'media'): Tree => ({
   ),
 });
 
-/** Builds, but breaks the baseline: `:latest`, the same HPA under two apiVersions, a ConfigMap in `default`. */
-export const badStack = (cluster: string, stack = 'edge'): Tree => ({
-  [`base/${stack}/cache/kustomization.yaml`]: kustomization('resources:\n  - deployment.yaml\n  - hpa-v1.yaml\n'),
-  [`base/${stack}/cache/deployment.yaml`]: deployment('cache', 'varnish:latest'),
-  [`base/${stack}/cache/hpa-v1.yaml`]: `apiVersion: autoscaling/v1
-kind: HorizontalPodAutoscaler
-metadata: {name: cache, namespace: media}
-spec: {maxReplicas: 3, scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: cache}}
-`,
-  [`base/${stack}/autoscale/kustomization.yaml`]: kustomization('resources:\n  - hpa-v2.yaml\n  - config.yaml\n'),
-  [`base/${stack}/autoscale/hpa-v2.yaml`]: `apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: cache, namespace: media}
-spec: {maxReplicas: 5, scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: cache}}
-`,
-  [`base/${stack}/autoscale/config.yaml`]: `apiVersion: v1
-kind: ConfigMap
-metadata: {name: settings, namespace: default}
-data: {mode: edge}
-`,
-  [`clusters/${cluster}/${stack}/kustomization.yaml`]: kustomization(
-    `resources:\n  - ../../../base/${stack}/cache\n  - ../../../base/${stack}/autoscale\n`,
-  ),
-});
-
 /** Does not build: the Component sets replicas for a Deployment that does not exist. */
 export const missingDeploymentStack = (cluster: string, stack = 'media'): Tree => ({
   [`base/${stack}/web/kustomization.yaml`]: kustomization('resources:\n  - deployment.yaml\n'),

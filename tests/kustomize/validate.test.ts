@@ -1,133 +1,135 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// `pnpm validate` end to end on a generated copy of the default fleet: it passes with no finding, reports in text,
+// JSON and GitHub annotations, reuses unchanged builds, and refuses bad usage and bad input with exit 2.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-import { main } from '../../scripts/cli/validate.ts';
-import { badStack, goodStack, missingResourceStack, removeTree, writeTree } from './fixtures.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { removeDir, tempDir } from '../support/fleet.ts';
+import { editYaml, generatedFleet, runValidate, type JsonReport } from '../policy/tree.ts';
 
-const run = async (argv: string[]): Promise<Run> => {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-};
-
-let clean: string;
-let mixed: string;
-let broken: string;
+let root: string;
 let empty: string;
 
-beforeAll(() => {
-  clean = writeTree({ ...goodStack('alpha'), ...goodStack('beta', 'music') });
-  mixed = writeTree({ ...goodStack('alpha'), ...badStack('beta') });
-  broken = writeTree({ ...goodStack('alpha'), ...missingResourceStack('gamma', 'radio') });
-  empty = writeTree({ 'README.md': '\n' });
+beforeAll(async () => {
+  root = await generatedFleet('validate-cli');
+  empty = await tempDir('validate-empty');
+  writeFileSync(join(empty, 'README.md'), '\n');
+});
+afterAll(async () => {
+  await removeDir(root);
+  await removeDir(empty);
 });
 
-afterAll(() => {
-  for (const root of [clean, mixed, broken, empty]) removeTree(root);
-});
-
-/** The lines of `text` from the line starting with `heading` up to the next unindented line. */
-const section = (text: string, heading: string): string[] => {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(heading));
-  if (start < 0) return [];
-  const end = lines.findIndex((l, i) => i > start && !l.startsWith(' '));
-  return lines.slice(start, end < 0 ? undefined : end);
-};
-
-describe('validate main', () => {
-  it('returns 0 on a clean tree and says which engine it used', async () => {
-    const { code, stdout, stderr } = await run(['--root', clean]);
+describe('pnpm validate on the default fleet', () => {
+  it('passes with 0 findings, grouped by cluster/stack, and names the engine and schemas', async () => {
+    const { code, stdout, stderr } = await runValidate(['--root', root, '--no-cache']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^kustomize: (kubectl kustomize|kustomize) v\d+\.\d+\.\d+/);
-    expect(lines).toContain('alpha/media: ok, 1 object');
-    expect(lines).toContain('beta/music: ok, 1 object');
-    expect(lines.at(-1)).toBe('validate: ok: 2 cluster/stack paths, 2 objects, 0 findings, 0 build failures');
+    expect(lines[1]).toMatch(/^schemas: kubernetes-models \d+\.\d+\.\d+ \(Kubernetes 1\.\d+ API\), inventory pins 1\.32; strict fields from 8 model packages$/);
+    expect(lines).toContain('hub/argocd: ok, 31 objects');
+    expect(lines.some((l) => /^prod-gpu-us-east-1\/transcoding: ok, \d+ objects, 3 exempted$/.test(l))).toBe(true);
+    expect(lines.filter((l) => / ok, /.test(l))).toHaveLength(15);
+    expect(lines.at(-2)).toMatch(/^exempted by the inventory: images\/digest 14: prod pins release tags only/);
+    expect(lines.at(-1)).toMatch(/^validate: ok: 15 Applications, \d+ objects, 0 findings \(0 blocking, 0 warning\), 14 exempted, 0 build failures; 15 built, 0 cached, /);
   });
 
-  it('returns 1 and lists the findings of the bad cluster/stack only', async () => {
-    const { code, stdout } = await run([`--root=${mixed}`]);
-    expect(code).toBe(1);
-    expect(stdout).toContain('alpha/media: ok, 1 object\n');
-    const bad = section(stdout, 'beta/edge:');
-    expect(bad[0]).toBe('beta/edge: 3 findings, 4 objects (clusters/beta/edge)');
-    // Kustomize's output order (ConfigMap, Deployment, HPA v1, HPA v2), so findings read top to bottom.
-    expect(bad.slice(1)).toEqual([
-      '  [default-namespace] ConfigMap default/settings: object is in the default namespace',
-      '  [image-tag] Deployment media/cache: container cache: image varnish:latest uses tag latest',
-      '  [duplicate] HorizontalPodAutoscaler media/cache: duplicate object: autoscaling/v2 here and autoscaling/v1 in document 3',
+  it('reuses the builds of unchanged paths and rebuilds what changed', async () => {
+    expect((await runValidate(['--root', root])).code).toBe(0);
+    const again = JSON.parse((await runValidate(['--root', root, '--format', 'json'])).stdout) as JsonReport;
+    expect(again.summary).toMatchObject({ built: 0, cached: 15 });
+    // A base every prod streaming Application includes: exactly those rebuild.
+    editYaml(root, 'base/streaming/edge-cache/edge-cache-service.yaml', (doc) => doc.setIn(['metadata', 'annotations'], { note: 'x' }));
+    const after = JSON.parse((await runValidate(['--root', root, '--format', 'json'])).stdout) as JsonReport;
+    expect(after.applications.filter((a) => !a.cached).map((a) => a.path)).toEqual([
+      'clusters/dev-k3d/streaming',
+      'clusters/prod-eu-west-1/streaming',
+      'clusters/prod-us-east-1/streaming',
+      'clusters/staging-eu-west-1/streaming',
     ]);
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe(
-      'validate: FAILED: 2 cluster/stack paths, 5 objects, 3 findings, 0 build failures',
-    );
   });
 
-  it('reports the same findings as JSON', async () => {
-    const { code, stdout } = await run(['--root', mixed, '--format', 'json']);
-    expect(code).toBe(1);
-    const report = JSON.parse(stdout) as {
-      engine: { name: string; version: string };
-      targets: { path: string; status: string; findings: { rule: string }[] }[];
-      summary: { ok: boolean; findings: number };
-    };
+  it('reports as JSON with every Application, its findings and the summary', async () => {
+    const { code, stdout } = await runValidate(['--root', root, '--format', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as JsonReport & { engine: { version: string }; kubernetes: { pinned: string } };
     expect(report.engine.version).toMatch(/^v\d/);
-    expect(report.targets.map((t) => [t.path, t.status])).toEqual([
-      ['clusters/alpha/media', 'ok'],
-      ['clusters/beta/edge', 'findings'],
-    ]);
-    expect(report.targets[1]?.findings.map((f) => f.rule).sort()).toEqual(['default-namespace', 'duplicate', 'image-tag']);
-    expect(report.summary).toMatchObject({ ok: false, findings: 3 });
+    expect(report.kubernetes.pinned).toBe('1.32');
+    expect(report.applications.map((a) => a.name)).toContain('prod-gpu-us-east-1-transcoding');
+    expect(report.applications[0]).toMatchObject({ name: 'root', path: 'argocd' });
+    const exempted = report.applications.flatMap((a) => a.findings);
+    expect(exempted.every((f) => f.rule === 'images/digest' && f.exempted !== undefined && !f.blocking)).toBe(true);
+    expect(report.summary).toMatchObject({ ok: true, findings: 0, blocking: 0, exempted: 14 });
   });
 
-  it('returns 1 on a build failure, keeps going and names the cluster/stack', async () => {
-    const { code, stdout } = await run(['--root', broken]);
-    expect(code).toBe(1);
-    expect(stdout).toContain('alpha/media: ok, 1 object\n');
-    const failed = section(stdout, 'gamma/radio:');
-    expect(failed[0]).toBe('gamma/radio: build failed (clusters/gamma/radio)');
-    expect(failed.slice(1).join('\n')).toContain('nowhere');
-    expect(stdout).toContain('1 build failure');
+  it('fails with exit 1 and writes GitHub annotations when GITHUB_ACTIONS is set', async () => {
+    const broken = await generatedFleet('validate-annotations');
+    try {
+      editYaml(broken, 'base/streaming/edge-cache/edge-cache-deployment.yaml', (doc) => doc.setIn(['spec', 'replcas'], 2));
+      vi.stubEnv('GITHUB_ACTIONS', 'true');
+      const { code, stdout } = await runValidate(['--root', broken]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/^dev-k3d\/streaming: 1 finding \(1 blocking\), \d+ objects {2}\[dev-k3d-streaming: clusters\/dev-k3d\/streaming\]$/m);
+      expect(stdout).toContain(
+        '  BLOCK  schema/unknown-field  base/streaming/edge-cache/edge-cache-deployment.yaml  Deployment streaming/edge-cache spec.replcas: unknown field spec.replcas (did you mean replicas?)',
+      );
+      expect(stdout).toMatch(
+        /^::error file=base\/streaming\/edge-cache\/edge-cache-deployment.yaml,title=schema\/unknown-field::dev-k3d-streaming Deployment streaming\/edge-cache spec.replcas: unknown field/m,
+      );
+      expect(stdout).toMatch(/^::notice file=.*title=images\/digest::/m);
+    } finally {
+      vi.unstubAllEnvs();
+      await removeDir(broken);
+    }
   });
+});
 
+describe('pnpm validate refuses bad usage and bad input with exit 2', () => {
   it.each([
     { name: 'unknown flag', argv: ['--strict'], message: "Unknown option '--strict'" },
     { name: 'bad format', argv: ['--format', 'yaml'], message: '--format must be text or json' },
+    { name: 'bad concurrency', argv: ['--concurrency', '0'], message: '--concurrency must be a positive integer' },
     { name: 'positional argument', argv: ['clusters'], message: 'clusters' },
     { name: 'missing value', argv: ['--root'], message: '--root' },
-  ])('returns 2 on bad usage: $name', async ({ argv, message }) => {
-    const { code, stdout, stderr } = await run(argv);
+  ])('$name', async ({ argv, message }) => {
+    const { code, stdout, stderr } = await runValidate(argv);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
     expect(stderr).toContain('usage: pnpm validate');
   });
 
-  it('returns 2 when the root has no cluster kustomizations or does not exist', async () => {
-    const none = await run(['--root', empty]);
-    expect(none.code).toBe(2);
-    expect(none.stderr).toContain('no clusters/<cluster>/<stack>/kustomization.yaml');
-    const missing = await run(['--root', `${empty}/nope`]);
+  it('a root that does not exist or has no inventory', async () => {
+    const missing = await runValidate(['--root', join(empty, 'nope')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('is not a folder');
+    const noInventory = await runValidate(['--root', empty]);
+    expect(noInventory.code).toBe(2);
+    expect(noInventory.stderr).toContain('inventory');
+  });
+
+  it('an inventory but no generated tree', async () => {
+    const { code, stderr } = await runValidate(['--root', empty, '--inventory', join(root, 'inventory')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no Applications with a kustomization');
+  });
+
+  it('an exemption naming an unknown rule', async () => {
+    const copy = await generatedFleet('validate-exemption');
+    try {
+      editYaml(copy, 'inventory/fleet.yaml', (doc) => doc.setIn(['policy', 'exemptions', 0, 'rule'], 'images/digets'));
+      const { code, stderr } = await runValidate(['--root', copy]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('policy.exemptions name unknown rules: images/digets');
+    } finally {
+      await removeDir(copy);
+    }
   });
 
   it('prints usage and returns 0 for --help', async () => {
-    const { code, stdout } = await run(['--help']);
+    const { code, stdout } = await runValidate(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('usage: pnpm validate');
   });

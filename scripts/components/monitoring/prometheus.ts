@@ -3,7 +3,7 @@
 import type { IPrometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
 import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { appLabels } from '../../lib/labels.ts';
+import { appLabels, selectorLabels } from '../../lib/labels.ts';
 import type { BaseContext, Component, K8sObject } from '../component.ts';
 import { podDisruptionBudget, restrictedPod, service, serviceAccount, toK8sResources } from '../builders.ts';
 import { allowIngress, fromNamespace, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from '../network-policies.ts';
@@ -48,6 +48,9 @@ const prometheus = (ctx: BaseContext): IPrometheus & K8sObject => ({
   spec: {
     // Tag and version are pinned per environment by the overlay.
     image: ctx.repository('prometheus'),
+    // The operator labels the pods app.kubernetes.io/name=prometheus but not with the component label that the
+    // PodDisruptionBudget and the NetworkPolicy select on; without these they would select no pod.
+    podMetadata: { labels: selectorLabels(PROMETHEUS) },
     podMonitorNamespaceSelector: {},
     podMonitorSelector: {},
     resources: toK8sResources(defaults.resources),

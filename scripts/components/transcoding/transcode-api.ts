@@ -10,6 +10,7 @@ import {
   tlsIngress,
   toK8sResources,
 } from '../builders.ts';
+import { serviceMonitor } from '../monitors.ts';
 import { allowIngress, fromNamespace, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from '../network-policies.ts';
 import { stackNamespace } from '../stacks.ts';
 import { METRICS_PORT, RABBITMQ_HOST, RABBITMQ_PORT, TRANSCODE_QUEUES } from './queues.ts';
@@ -75,6 +76,7 @@ const base = (ctx: BaseContext): K8sObject[] => [
     ],
   }),
   podDisruptionBudget({ app: TRANSCODE_API, namespace: NAMESPACE, stack: 'transcoding' }),
+  serviceMonitor({ app: TRANSCODE_API, namespace: NAMESPACE, stack: 'transcoding', port: 'metrics' }),
   allowIngress({
     app: TRANSCODE_API,
     namespace: NAMESPACE,

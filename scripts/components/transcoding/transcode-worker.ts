@@ -3,6 +3,7 @@
 import type { Capability, Resources } from '../../inventory/schema.ts';
 import type { BaseContext, Component, K8sObject } from '../component.ts';
 import { configMap, deployment, emptyDir, podDisruptionBudget, restrictedContainer, toK8sResources } from '../builders.ts';
+import { podMonitor } from '../monitors.ts';
 import { allowEgress, allowIngress, fromApp, fromNamespace, MONITORING_NAMESPACE } from '../network-policies.ts';
 import { stackNamespace } from '../stacks.ts';
 import { METRICS_PORT, RABBITMQ_PORT, TRANSCODE_QUEUES } from './queues.ts';
@@ -60,6 +61,8 @@ const worker = (f: WorkerFlavour): Component => {
       volumes: [emptyDir('scratch', '20Gi'), emptyDir('tmp', '256Mi')],
     }),
     podDisruptionBudget({ app: f.name, namespace: NAMESPACE, stack: 'transcoding' }),
+    // Workers have no Service: Prometheus scrapes the pods' metrics port directly.
+    podMonitor({ app: f.name, namespace: NAMESPACE, stack: 'transcoding', port: 'metrics' }),
     allowIngress({
       app: f.name,
       namespace: NAMESPACE,

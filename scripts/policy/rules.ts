@@ -1,0 +1,81 @@
+// Every rule `pnpm validate` reports, with its severity. The README's rule table is written from this list.
+import type { Severity } from './types.ts';
+
+export interface RuleInfo {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly summary: string;
+}
+
+const r = (id: string, severity: Severity, summary: string): RuleInfo => ({ id, severity, summary });
+
+export const RULES: readonly RuleInfo[] = [
+  // Render: what Kustomize fails on, and what it silently accepts.
+  r('kustomize/build-failed', 'BLOCK', 'the Application path does not build'),
+  r('kustomize/duplicate-key', 'BLOCK', 'a key repeated in a kustomization (Kustomize keeps the last one silently)'),
+  r('kustomize/patch-no-target', 'BLOCK', 'a patches entry whose target matches no object (Kustomize skips it silently)'),
+  r('kustomize/image-no-target', 'BLOCK', 'an images entry that matches no container image (Kustomize skips it silently)'),
+  r('kustomize/duplicate-id', 'BLOCK', 'the same object twice in one Application (e.g. under two apiVersions)'),
+  r('argocd/shared-resource', 'BLOCK', 'the same object in two Applications on one cluster (they fight)'),
+  // Schemas.
+  r('schema/yaml', 'BLOCK', 'build output that is not valid YAML, or repeats a key'),
+  r('schema/identity', 'BLOCK', 'an object without apiVersion, kind or metadata.name'),
+  r('schema/no-schema', 'BLOCK', 'a kind no installed model package knows (never skipped)'),
+  r('schema/invalid', 'BLOCK', 'the object fails its kind\'s schema (types, enums, required fields)'),
+  r('schema/unknown-field', 'BLOCK', 'a field the kind does not have (the API server would drop it silently)'),
+  r('schema/api-not-served', 'BLOCK', 'an apiVersion the pinned Kubernetes version does not serve'),
+  // Pod Security "restricted".
+  r('pod-security/privileged', 'BLOCK', 'privileged container'),
+  r('pod-security/host-namespaces', 'BLOCK', 'hostNetwork, hostPID or hostIPC'),
+  r('pod-security/host-path', 'BLOCK', 'hostPath volume'),
+  r('pod-security/host-port', 'BLOCK', 'hostPort on a container port'),
+  r('pod-security/privilege-escalation', 'BLOCK', 'allowPrivilegeEscalation not false'),
+  r('pod-security/run-as-non-root', 'BLOCK', 'runAsNonRoot not true (pod or container), or runAsUser 0'),
+  r('pod-security/capabilities', 'BLOCK', 'capabilities not dropping ALL, or adding any but NET_BIND_SERVICE'),
+  r('pod-security/seccomp', 'BLOCK', 'seccompProfile not RuntimeDefault or Localhost'),
+  r('pod-security/volume-types', 'BLOCK', 'a volume type outside the restricted set'),
+  r('pod-security/read-only-root-fs', 'PROD', 'readOnlyRootFilesystem not true'),
+  // Images.
+  r('images/tag', 'BLOCK', 'an image without an explicit tag, or tagged latest'),
+  r('images/digest', 'PROD', 'an image not pinned by digest'),
+  r('images/registry', 'BLOCK', 'an image from a registry the inventory does not allow'),
+  // Resources.
+  r('resources/requests', 'BLOCK', 'a container without cpu and memory requests'),
+  r('resources/memory-limit', 'BLOCK', 'a container without a memory limit'),
+  r('resources/gpu-limits', 'BLOCK', 'GPU requests different from GPU limits'),
+  // Probes.
+  r('probes/readiness', 'BLOCK', 'a Service-backed container without a readiness probe'),
+  r('probes/liveness', 'PROD', 'a long-running container without a liveness probe'),
+  r('probes/liveness-equals-readiness', 'WARN', 'liveness probe identical to the readiness probe'),
+  // Availability.
+  r('availability/replicas', 'PROD', 'fewer than 2 replicas (fixed, or the HPA minimum)'),
+  r('availability/pdb', 'PROD', 'no PodDisruptionBudget selecting the workload\'s pods'),
+  r('availability/headless-service', 'BLOCK', 'a StatefulSet whose serviceName is not a headless Service'),
+  r('availability/hpa-replicas', 'BLOCK', 'a workload with a fixed replicas that an autoscaler also targets'),
+  // Network.
+  r('network/default-deny', 'BLOCK', 'a namespace with pods but no default-deny NetworkPolicy (ingress and egress)'),
+  r('network/pod-not-selected', 'BLOCK', 'a pod the namespace\'s default-deny policy does not select'),
+  r('network/node-port', 'BLOCK', 'a NodePort Service or an explicit nodePort'),
+  r('network/external-ips', 'BLOCK', 'a Service with externalIPs'),
+  r('network/ingress-tls', 'BLOCK', 'an Ingress without TLS'),
+  r('network/ingress-tls-host', 'BLOCK', 'an Ingress host without a TLS entry for it'),
+  r('network/ingress-class', 'BLOCK', 'an Ingress without ingressClassName'),
+  r('network/ingress-duplicate', 'BLOCK', 'the same host and path in two Ingresses of the fleet'),
+  // Secrets.
+  r('secrets/secret-object', 'BLOCK', 'a Secret in Git (use ExternalSecret or SealedSecret)'),
+  r('secrets/literal', 'BLOCK', 'a secret-looking literal in a container env or a ConfigMap'),
+  // Namespaces and Argo CD.
+  r('namespaces/default', 'BLOCK', 'an object in the default namespace'),
+  r('argocd/project-wildcard', 'BLOCK', 'an AppProject with `*` in sources, destinations or kinds'),
+  r('argocd/default-project', 'BLOCK', 'an Application or ApplicationSet in the default project'),
+  r('argocd/templated-project', 'BLOCK', 'an ApplicationSet whose template project is templated'),
+  r('argocd/missingkey', 'BLOCK', 'an ApplicationSet without goTemplate and missingkey=error'),
+  r('argocd/allow-empty', 'BLOCK', 'automated sync with allowEmpty: true'),
+  // Domain.
+  r('domain/gpu-cluster', 'BLOCK', 'a GPU workload on a cluster without the gpu capability'),
+  r('domain/keda-queue', 'BLOCK', 'a KEDA trigger queue that is not the queue its target workload consumes'),
+  r('domain/edge-upstream', 'BLOCK', 'the edge cache upstream is not the origin Service (name, namespace, port)'),
+  r('domain/metrics-monitor', 'BLOCK', 'a metrics port no ServiceMonitor or PodMonitor scrapes'),
+];
+
+export const RULE_BY_ID: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((x) => [x.id, x]));

@@ -1,0 +1,67 @@
+// Availability: prod workloads run at least two replicas and have a PodDisruptionBudget; StatefulSets have a
+// headless governing Service; a workload an autoscaler targets does not also fix its replica count.
+import { obj, str } from '../json.ts';
+import type { AppRule, RawFinding, RenderedObject } from '../types.ts';
+import { groupOf, selects, workloadOf } from '../workloads.ts';
+
+interface Scaler {
+  readonly object: RenderedObject;
+  readonly targetKind: string;
+  readonly targetName: string;
+  readonly minReplicas: number;
+}
+
+/** HPAs and KEDA ScaledObjects with the workload they scale. */
+export const scalersOf = (objects: readonly RenderedObject[]): Scaler[] =>
+  objects.flatMap((o): Scaler[] => {
+    const spec = obj(o.raw.spec);
+    if (o.kind === 'HorizontalPodAutoscaler' && groupOf(o.apiVersion) === 'autoscaling') {
+      const ref = obj(spec.scaleTargetRef);
+      return [{ object: o, targetKind: str(ref.kind) ?? '', targetName: str(ref.name) ?? '', minReplicas: typeof spec.minReplicas === 'number' ? spec.minReplicas : 1 }];
+    }
+    if (o.kind === 'ScaledObject' && groupOf(o.apiVersion) === 'keda.sh') {
+      const ref = obj(spec.scaleTargetRef);
+      const min = typeof spec.minReplicaCount === 'number' ? spec.minReplicaCount : 0;
+      return [{ object: o, targetKind: str(ref.kind) ?? 'Deployment', targetName: str(ref.name) ?? '', minReplicas: min }];
+    }
+    return [];
+  });
+
+export const availability: AppRule = (ctx) => {
+  const out: RawFinding[] = [];
+  const scalers = scalersOf(ctx.objects);
+  const pdbs = ctx.objects.filter((o) => o.kind === 'PodDisruptionBudget' && groupOf(o.apiVersion) === 'policy');
+  for (const o of ctx.objects) {
+    const w = workloadOf(o);
+    if (w === undefined) continue;
+    const scaler = scalers.find((s) => s.targetKind === o.kind && s.targetName === o.name && s.object.effectiveNamespace === o.effectiveNamespace);
+    if (scaler !== undefined && w.replicas !== undefined) {
+      out.push({
+        rule: 'availability/hpa-replicas',
+        object: o,
+        field: 'spec.replicas',
+        message: `replicas is fixed at ${w.replicas} while ${scaler.object.kind} ${scaler.object.name} scales it: every sync resets the autoscaler's count`,
+      });
+    }
+    if (ctx.isProd && w.scalable && w.longRunning) {
+      const count = scaler !== undefined ? scaler.minReplicas : (w.replicas ?? 1);
+      if (count < 2) {
+        const how = scaler !== undefined ? `${scaler.object.kind} ${scaler.object.name} minimum is ${count}` : `runs ${count} replica${count === 1 ? '' : 's'}`;
+        out.push({ rule: 'availability/replicas', object: scaler?.object ?? o, field: scaler !== undefined ? 'spec.minReplicas' : 'spec.replicas', message: `${o.kind} ${o.name} ${how}; prod needs at least 2` });
+      }
+    }
+    if (ctx.isProd && w.longRunning && o.kind !== 'DaemonSet') {
+      const covered = pdbs.some((p) => p.effectiveNamespace === o.effectiveNamespace && selects(obj(p.raw.spec).selector, w.podLabels));
+      if (!covered) out.push({ rule: 'availability/pdb', object: o, message: 'no PodDisruptionBudget selects its pods' });
+    }
+    if (o.kind === 'StatefulSet') {
+      const serviceName = str(obj(o.raw.spec).serviceName);
+      const svc = ctx.objects.find((s) => s.kind === 'Service' && s.name === serviceName && s.effectiveNamespace === o.effectiveNamespace);
+      if (serviceName === undefined || svc === undefined || obj(svc.raw.spec).clusterIP !== 'None') {
+        const why = serviceName === undefined ? 'has no serviceName' : svc === undefined ? `names Service ${serviceName}, which is not in the Application` : `names Service ${serviceName}, which is not headless (clusterIP: None)`;
+        out.push({ rule: 'availability/headless-service', object: o, field: 'spec.serviceName', message: `StatefulSet ${why}` });
+      }
+    }
+  }
+  return out;
+};

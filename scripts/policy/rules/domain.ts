@@ -1,0 +1,156 @@
+// Checks specific to this fleet's media stacks: GPU work only on GPU clusters, autoscaler queues that workers
+// actually consume, the edge cache proxying to the origin Service, and every metrics port scraped.
+import { arr, obj, objs, str, strMap } from '../json.ts';
+import type { AppContext, AppRule, FleetRule, RawFinding, RenderedObject } from '../types.ts';
+import { containersOf, groupOf, selects, serviceSelects, workloadOf, type Workload } from '../workloads.ts';
+
+const GPU_RESOURCE = /^(nvidia\.com|amd\.com|gpu\.intel\.com)\/gpu$/;
+
+const usesGpu = (w: Workload): boolean =>
+  w.podSpec !== undefined &&
+  containersOf(w.podSpec, '').some((c) => {
+    const r = obj(c.container.resources);
+    return [...Object.keys(obj(r.requests)), ...Object.keys(obj(r.limits))].some((k) => GPU_RESOURCE.test(k));
+  });
+
+export const gpuPlacement: AppRule = (ctx) => {
+  const cluster = ctx.target.cluster;
+  if (cluster === undefined || cluster.capabilities.includes('gpu')) return [];
+  return ctx.objects.flatMap((o): RawFinding[] => {
+    const w = workloadOf(o);
+    return w !== undefined && usesGpu(w)
+      ? [{ rule: 'domain/gpu-cluster', object: o, message: `requests GPUs, but cluster ${cluster.name} has no gpu capability` }]
+      : [];
+  });
+};
+
+/** Queue names a workload consumes: env values and referenced ConfigMap keys named QUEUE / *_QUEUE / QUEUE_NAME. */
+const QUEUE_KEY = /(^|_)QUEUE(_NAME)?$/;
+const queuesOf = (w: Workload, objects: readonly RenderedObject[]): Set<string> => {
+  const out = new Set<string>();
+  const configMap = (name: string | undefined): Record<string, string> =>
+    strMap(objects.find((o) => o.kind === 'ConfigMap' && o.name === name && o.effectiveNamespace === w.object.effectiveNamespace)?.raw.data);
+  for (const c of containersOf(w.podSpec ?? {}, '')) {
+    for (const e of objs(c.container.env)) {
+      const name = str(e.name) ?? '';
+      if (!QUEUE_KEY.test(name)) continue;
+      const value = str(e.value);
+      if (value !== undefined) out.add(value);
+      const ref = obj(obj(e.valueFrom).configMapKeyRef);
+      const fromMap = configMap(str(ref.name))[str(ref.key) ?? ''];
+      if (fromMap !== undefined) out.add(fromMap);
+    }
+    for (const src of objs(c.container.envFrom)) {
+      for (const [k, v] of Object.entries(configMap(str(obj(src.configMapRef).name)))) if (QUEUE_KEY.test(k)) out.add(v);
+    }
+  }
+  return out;
+};
+
+export const kedaQueues: AppRule = (ctx) =>
+  ctx.objects.flatMap((o): RawFinding[] => {
+    if (o.kind !== 'ScaledObject' || groupOf(o.apiVersion) !== 'keda.sh') return [];
+    const spec = obj(o.raw.spec);
+    const ref = obj(spec.scaleTargetRef);
+    const kind = str(ref.kind) ?? 'Deployment';
+    const target = ctx.objects.find((x) => x.kind === kind && x.name === str(ref.name) && x.effectiveNamespace === o.effectiveNamespace);
+    const w = target === undefined ? undefined : workloadOf(target);
+    const out: RawFinding[] = [];
+    objs(spec.triggers).forEach((t, i) => {
+      const queue = str(obj(t.metadata).queueName);
+      if (queue === undefined) return;
+      const field = `spec.triggers[${i}].metadata.queueName`;
+      if (w === undefined) {
+        out.push({ rule: 'domain/keda-queue', object: o, field, message: `scales ${kind} ${str(ref.name) ?? '?'}, which is not in the Application` });
+        return;
+      }
+      const consumed = queuesOf(w, ctx.objects);
+      if (!consumed.has(queue)) {
+        out.push({ rule: 'domain/keda-queue', object: o, field, message: `queue ${queue} is not the queue ${kind} ${w.object.name} consumes (${[...consumed].join(', ') || 'none configured'})` });
+      }
+    });
+    return out;
+  });
+
+/** Applications grouped by the cluster they deploy to. */
+const byCluster = (apps: readonly AppContext[]): AppContext[][] => {
+  const groups = new Map<string, AppContext[]>();
+  for (const app of apps) {
+    const key = app.target.cluster?.name ?? app.target.destination;
+    groups.set(key, [...(groups.get(key) ?? []), app]);
+  }
+  return [...groups.values()];
+};
+
+const UPSTREAM_SERVER = /upstream\s+[\w-]+\s*\{[^}]*?\bserver\s+([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?:(\d+)/g;
+
+/** Every nginx `upstream { server <svc>.<ns>.svc…:<port> }` points at a Service port of the same cluster. */
+export const edgeUpstream: FleetRule = (apps) =>
+  byCluster(apps).flatMap((group) => {
+    const services = group.flatMap((a) => a.objects.filter((o) => o.kind === 'Service' && o.apiVersion === 'v1'));
+    return group.flatMap((app) =>
+      app.objects
+        .filter((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1')
+        .flatMap((o) =>
+          Object.entries(strMap(o.raw.data)).flatMap(([key, text]) =>
+            [...text.matchAll(UPSTREAM_SERVER)].flatMap((m) => {
+              const [, name, ns, port] = m as unknown as [string, string, string, string];
+              const svc = services.find((s) => s.name === name && s.effectiveNamespace === ns);
+              const ports = objs(obj(svc?.raw.spec).ports).map((p) => Number(p.port));
+              if (svc !== undefined && ports.includes(Number(port))) return [];
+              const why = svc === undefined ? `no Service ${ns}/${name} on this cluster` : `Service ${ns}/${name} has no port ${port} (${ports.join(', ')})`;
+              return [{ app, rule: 'domain/edge-upstream', object: o, field: `data.${key}`, message: `upstream ${name}.${ns}:${port}: ${why}` }];
+            }),
+          ),
+        ),
+    );
+  });
+
+const isMetricsPort = (name: string): boolean => name === 'metrics' || name.endsWith('-metrics');
+
+const monitorNamespaces = (spec: Record<string, unknown>, own: string | undefined): ((ns: string | undefined) => boolean) => {
+  const sel = obj(spec.namespaceSelector);
+  if (sel.any === true) return () => true;
+  const names = arr(sel.matchNames).map(String);
+  return names.length > 0 ? (ns) => names.includes(ns ?? '') : (ns) => ns === own;
+};
+
+/** Every container port named `metrics` (or `*-metrics`) is scraped by a PodMonitor or a ServiceMonitor on its cluster. */
+export const metricsMonitors: FleetRule = (apps) =>
+  byCluster(apps).flatMap((group) => {
+    const all = group.flatMap((a) => a.objects);
+    const podMonitors = all.filter((o) => o.kind === 'PodMonitor' && groupOf(o.apiVersion) === 'monitoring.coreos.com');
+    const serviceMonitors = all.filter((o) => o.kind === 'ServiceMonitor' && groupOf(o.apiVersion) === 'monitoring.coreos.com');
+    const services = all.filter((o) => o.kind === 'Service' && o.apiVersion === 'v1');
+    return group.flatMap((app) =>
+      app.objects.flatMap((o) => {
+        const w = workloadOf(o);
+        if (w?.podSpec === undefined) return [];
+        const ns = o.effectiveNamespace;
+        return containersOf(w.podSpec, w.podSpecField ?? 'spec').flatMap((c) =>
+          objs(c.container.ports).flatMap((p, i) => {
+            const portName = str(p.name) ?? '';
+            if (!isMetricsPort(portName)) return [];
+            const byPod = podMonitors.some((m) => {
+              const spec = obj(m.raw.spec);
+              return monitorNamespaces(spec, m.effectiveNamespace)(ns) && selects(spec.selector, w.podLabels) && objs(spec.podMetricsEndpoints).some((e) => e.port === portName);
+            });
+            const byService = serviceMonitors.some((m) => {
+              const spec = obj(m.raw.spec);
+              if (!monitorNamespaces(spec, m.effectiveNamespace)(ns)) return false;
+              const endpointPorts = objs(spec.endpoints).map((e) => str(e.port));
+              return services.some(
+                (s) =>
+                  s.effectiveNamespace === ns &&
+                  selects(spec.selector, strMap(obj(s.raw.metadata).labels)) &&
+                  serviceSelects(obj(s.raw.spec).selector, w.podLabels) &&
+                  objs(obj(s.raw.spec).ports).some((sp) => (sp.targetPort === portName || sp.targetPort === p.containerPort) && endpointPorts.includes(str(sp.name))),
+              );
+            });
+            if (byPod || byService) return [];
+            return [{ app, rule: 'domain/metrics-monitor', object: o, field: `${c.field}.ports[${i}]`, message: `container ${c.name} port ${portName} is not scraped by any PodMonitor or ServiceMonitor` }];
+          }),
+        );
+      }),
+    );
+  });

@@ -1,0 +1,37 @@
+// Container resources: cpu and memory requests, a memory limit, and GPUs requested exactly as limited.
+import { obj, str } from '../json.ts';
+import type { AppRule, RawFinding } from '../types.ts';
+import { containersOf, workloadOf } from '../workloads.ts';
+
+const GPU_RESOURCE = /^(nvidia\.com|amd\.com|gpu\.intel\.com)\/gpu$/;
+
+const check = (resources: unknown, label: string, field: string, push: (rule: string, field: string, message: string) => void): void => {
+  const requests = obj(obj(resources).requests);
+  const limits = obj(obj(resources).limits);
+  const missing = ['cpu', 'memory'].filter((k) => requests[k] === undefined);
+  if (missing.length > 0) push('resources/requests', `${field}.requests`, `${label} has no ${missing.join(' or ')} request`);
+  if (limits.memory === undefined) push('resources/memory-limit', `${field}.limits.memory`, `${label} has no memory limit`);
+  for (const key of new Set([...Object.keys(requests), ...Object.keys(limits)])) {
+    if (!GPU_RESOURCE.test(key)) continue;
+    if (String(requests[key] ?? '') !== String(limits[key] ?? '')) {
+      push('resources/gpu-limits', `${field}`, `${label}: ${key} request ${String(requests[key] ?? 'unset')} differs from limit ${String(limits[key] ?? 'unset')}`);
+    }
+  }
+};
+
+export const resources: AppRule = (ctx) => {
+  const out: RawFinding[] = [];
+  for (const o of ctx.objects) {
+    const w = workloadOf(o);
+    if (w === undefined) continue;
+    const push = (rule: string, field: string, message: string): void => void out.push({ rule, object: o, field, message });
+    if (w.podSpec === undefined) {
+      check(obj(o.raw.spec).resources, 'the main container', 'spec.resources', push);
+      continue;
+    }
+    for (const c of containersOf(w.podSpec, w.podSpecField ?? 'spec')) {
+      check(c.container.resources, `container ${str(c.container.name) ?? c.name}`, `${c.field}.resources`, push);
+    }
+  }
+  return out;
+};

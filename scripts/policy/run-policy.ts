@@ -1,0 +1,69 @@
+// Runs every rule on the Applications and turns what they report into findings: severity from the rule table,
+// blocking or not, the file to blame, and the inventory exemption that applies, if any.
+import type { PolicyExemption } from '../inventory/schema.ts';
+import { describeObject } from './describe.ts';
+import { argocd } from './rules/argocd.ts';
+import { availability } from './rules/availability.ts';
+import { edgeUpstream, gpuPlacement, kedaQueues, metricsMonitors } from './rules/domain.ts';
+import { images } from './rules/images.ts';
+import { defaultNamespace } from './rules/namespaces.ts';
+import { ingressUniqueness, network } from './rules/network.ts';
+import { podSecurity } from './rules/pod-security.ts';
+import { probes } from './rules/probes.ts';
+import { resources } from './rules/resources.ts';
+import { secrets } from './rules/secrets.ts';
+import { sharedResources } from './rules/shared-resources.ts';
+import { RULE_BY_ID } from './rules.ts';
+import type { AppContext, AppRule, Finding, FleetRule, RawFinding } from './types.ts';
+
+export const APP_RULES: readonly AppRule[] = [podSecurity, images, resources, probes, availability, network, secrets, defaultNamespace, argocd, gpuPlacement, kedaQueues];
+export const FLEET_RULES: readonly FleetRule[] = [ingressUniqueness, sharedResources, edgeUpstream, metricsMonitors];
+
+export type AppFinding = RawFinding & { readonly app: AppContext };
+
+export const runRules = (apps: readonly AppContext[]): AppFinding[] => [
+  ...apps.flatMap((app) => APP_RULES.flatMap((rule) => rule(app).map((f) => ({ ...f, app })))),
+  ...FLEET_RULES.flatMap((rule) => rule(apps)),
+];
+
+const exemptionFor = (f: AppFinding, exemptions: readonly PolicyExemption[]): PolicyExemption | undefined =>
+  exemptions.find(
+    (e) =>
+      e.rule === f.rule &&
+      (e.environment === undefined || e.environment === f.app.target.environment?.name) &&
+      (e.cluster === undefined || e.cluster === f.app.target.cluster?.name) &&
+      (e.namespace === undefined || e.namespace === f.object?.effectiveNamespace) &&
+      (e.kind === undefined || e.kind === f.object?.kind) &&
+      (e.name === undefined || e.name === f.object?.name),
+  );
+
+/** Exemption rule ids that name no rule (a typo would silently exempt nothing). */
+export const unknownExemptionRules = (exemptions: readonly PolicyExemption[]): string[] =>
+  [...new Set(exemptions.map((e) => e.rule).filter((r) => !RULE_BY_ID.has(r)))].sort();
+
+export const finalize = (
+  raw: readonly AppFinding[],
+  exemptions: readonly PolicyExemption[],
+  fileOf: (f: AppFinding) => string,
+): Finding[] =>
+  raw.map((f): Finding => {
+    const info = RULE_BY_ID.get(f.rule);
+    if (info === undefined) throw new Error(`rule ${f.rule} is not in the rule table`);
+    const exemption = exemptionFor(f, exemptions);
+    const blocking = exemption === undefined && (info.severity === 'BLOCK' || (info.severity === 'PROD' && f.app.isProd));
+    const t = f.app.target;
+    return {
+      rule: f.rule,
+      severity: info.severity,
+      blocking,
+      application: t.name,
+      ...(t.cluster !== undefined ? { cluster: t.cluster.name } : {}),
+      ...(t.stack !== undefined ? { stack: t.stack } : {}),
+      file: f.file ?? fileOf(f),
+      ...(f.line !== undefined && f.line > 0 ? { line: f.line } : {}),
+      ...(f.object !== undefined ? { object: describeObject(f.object) } : {}),
+      ...(f.field !== undefined && f.field !== '' ? { field: f.field } : {}),
+      message: f.message,
+      ...(exemption !== undefined ? { exempted: exemption.reason } : {}),
+    };
+  });
