@@ -84,6 +84,29 @@ const verifyUnchangedSincePlan = async (
   }
 };
 
+/** Concurrent staged writes: enough to hide filesystem latency, few enough for the descriptor limit. */
+const STAGE_CONCURRENCY = 32;
+
+/**
+ * Run `fn` over `items`, `limit` at a time. After a failure nothing new starts, but every call already
+ * running is awaited before the first error is thrown: rollback must never race a rename still in flight.
+ */
+const forEachLimit = async <T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> => {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      try {
+        await fn(items[next++] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure.error;
+};
+
 /** Apply a plan atomically; see the file comment. Writes nothing at all when nothing changed. */
 export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise<WriteReport> => {
   const fs = options.fs ?? nodeWriterFs;
@@ -123,10 +146,13 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
   const staging = nodePath.join(root, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   const removedDirs: string[] = [];
 
+  /** Folders known to exist (checked or created by this run): thousands of files share a few hundred. */
+  const knownDirs = new Set<string>();
   /** Create `abs` and any missing parents, one level at a time so each can be undone. */
   const ensureDir = async (abs: string): Promise<void> => {
     const toCreate: string[] = [];
     for (let cur = abs; ; cur = nodePath.dirname(cur)) {
+      if (knownDirs.has(cur)) break;
       const kind = await lstatKind(fs, cur);
       if (kind === 'dir' || (kind === 'symlink' && cur === root)) break;
       if (kind !== 'absent') throw new Error(`${cur} is not a folder`);
@@ -136,6 +162,10 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
     for (const dir of toCreate.reverse()) {
       await fs.mkdir(dir);
       journal.push({ what: `remove folder ${dir}`, run: () => fs.rmdir(dir) });
+    }
+    for (let cur = abs; !knownDirs.has(cur); cur = nodePath.dirname(cur)) {
+      knownDirs.add(cur);
+      if (nodePath.dirname(cur) === cur) break;
     }
   };
 
@@ -149,9 +179,10 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
     await fs.mkdir(staging);
     journal.push({ what: `remove staging folder ${staging}`, run: () => fs.rmTree(staging), stagingPath: staging });
 
-    // 1. Stage every new content; the tree is untouched so far.
+    // 1. Stage every new content; the tree is untouched so far. Staged files live only in the staging folder
+    // (removed as a whole on rollback), so they are written concurrently, a bounded number at a time.
     const staged = writes.map((w, i) => ({ w, tmp: nodePath.join(staging, `new-${i}`) }));
-    for (const { w, tmp } of staged) await fs.writeFile(tmp, w.content);
+    await forEachLimit(staged, STAGE_CONCURRENCY, ({ w, tmp }) => fs.writeFile(tmp, w.content));
     const stagedLedger = nodePath.join(staging, 'ledger.json');
     if (plan.ledger.changed) await fs.writeFile(stagedLedger, plan.ledger.after);
 
@@ -175,12 +206,11 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
       removedDirs.push(rel);
     }
 
-    // 4. Rename new contents into place.
-    for (const { w, tmp } of staged) {
-      const abs = toAbsolute(root, w.path);
-      await ensureDir(nodePath.dirname(abs));
-      await moveInto(tmp, abs, `take back ${abs}`);
-    }
+    // 4. Rename new contents into place: folders first (one at a time, each journaled), then the renames,
+    // which touch distinct paths and are journaled one by one, concurrently.
+    const targets = staged.map(({ w, tmp }) => ({ tmp, abs: toAbsolute(root, w.path) }));
+    for (const dir of [...new Set(targets.map((t) => nodePath.dirname(t.abs)))].sort()) await ensureDir(dir);
+    await forEachLimit(targets, STAGE_CONCURRENCY, ({ tmp, abs }) => moveInto(tmp, abs, `take back ${abs}`));
 
     // 5. The ledger last: until this rename lands, the previous ledger still describes the tree.
     if (plan.ledger.changed) await fs.rename(stagedLedger, toAbsolute(root, LEDGER_FILE));

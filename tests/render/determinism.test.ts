@@ -50,8 +50,10 @@ describe('render determinism', async () => {
     expect(Object.keys(canonicalize({ b: 1, a: 1, name: 'n' }) as object)).toEqual(['name', 'a', 'b']);
   });
 
-  it('quotes strings YAML would read as numbers or booleans', () => {
-    expect(yamlBody({ v: '1.10', b: 'true', n: '0123' })).toBe('b: "true"\nn: "0123"\nv: "1.10"\n');
+  it('quotes strings YAML 1.2 or 1.1 (kubectl, Go yaml.v2) would read as numbers or booleans, keys too', () => {
+    expect(yamlBody({ v: '1.10', b: 'true', n: '0123' })).toBe('b: "true"\n"n": "0123"\nv: "1.10"\n');
+    // An nginx annotation `off` must stay a string, or the API server rejects the Ingress.
+    expect(yamlBody({ a: 'off', on: 'yes', c: 'plain text' })).toBe('a: "off"\nc: plain text\n"on": "yes"\n');
   });
 
   it('refuses two renders claiming the same path', () => {
