@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 
 import { formatJson, formatText } from '../argocd/format.ts';
 import { listApplications } from '../argocd/list-applications.ts';
-import { CliError, ExitCode } from '../lib/exit-codes.ts';
+import { CliError, ExitCode, UsageError } from '../lib/exit-codes.ts';
 import { processIo, type Io } from '../lib/io.ts';
 import { ARGOCD_DIR } from '../lib/layout.ts';
 import { isEntryPoint, runMain } from '../lib/run-main.ts';
@@ -22,14 +22,6 @@ const USAGE = `usage: pnpm apps [--root DIR] [--format text|json] [--build]
   --format FORMAT  text (default) or json
   --build          also build every folder of this repository an Application syncs, with real Kustomize
   -h, --help       show this help`;
-
-/** A bad flag or value: printed with the usage text. */
-class UsageError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.BadInput);
-    this.name = 'UsageError';
-  }
-}
 
 interface AppsArgs {
   readonly root: string;

@@ -12,7 +12,7 @@ import { InventoryError } from '../inventory/errors.ts';
 import { readInventorySources } from '../inventory/read-inventory.ts';
 import { parseInventory } from '../inventory/parse-inventory.ts';
 import { catalogEntries } from '../components/catalog.ts';
-import { CliError, ExitCode } from '../lib/exit-codes.ts';
+import { CliError, ExitCode, UsageError } from '../lib/exit-codes.ts';
 import { processIo, type Io } from '../lib/io.ts';
 import { APPS_DIR, INVENTORY_DIR } from '../lib/layout.ts';
 import { isEntryPoint, runMain } from '../lib/run-main.ts';
@@ -36,13 +36,6 @@ const USAGE = `usage: pnpm validate [--root DIR] [--inventory DIR] [--format tex
   -h, --help         show this help`;
 
 type Format = 'text' | 'json';
-
-class UsageError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.BadInput);
-    this.name = 'UsageError';
-  }
-}
 
 interface Options {
   readonly root: string;

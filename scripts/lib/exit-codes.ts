@@ -20,3 +20,11 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** A bad flag or value (exit 2); CLIs print it followed by their usage text. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.BadInput);
+    this.name = 'UsageError';
+  }
+}
