@@ -26,6 +26,7 @@ import {
 import { argoMetadata, projectDestination, stackLabels, SYNC_WAVE } from './argocd-objects.ts';
 import { stackApplicationSet } from './argocd-stack-appsets.ts';
 import type { GeneratedFile } from './generated-file.ts';
+import type { BaseUnit } from './render-base.ts';
 import { kustomizationFile, objectFiles, relativeDir } from './kustomize-files.ts';
 import { generatedHeader, yamlBody } from './serialize.ts';
 
@@ -74,6 +75,10 @@ export interface StackPlan {
   readonly clusters: readonly Cluster[];
   /** Components per cluster name. */
   readonly componentsByCluster: ReadonlyMap<string, readonly Component[]>;
+  /** Base units (namespace first, then apps), each rendered once. */
+  readonly baseUnits: readonly BaseUnit[];
+  /** Each cluster's own objects (hosts), rendered once. */
+  readonly clusterObjects: ReadonlyMap<string, readonly K8sObject[]>;
   /** Every object the stack renders anywhere, for the project's kind whitelist. */
   readonly objects: readonly K8sObject[];
 }

@@ -1,7 +1,7 @@
 // clusters/<cluster>/<stack>/: the folder an Argo CD Application syncs. Thin: it composes the base units
 // and the environment's app Components, adds the cluster's public hosts, and patches cluster facts
 // (storage class, load-balancer annotations) with JSON6902 patches. Cluster labels go on every object.
-import type { Component } from '../components/component.ts';
+import type { Component, K8sObject } from '../components/component.ts';
 import type { StackName } from '../inventory/schema.ts';
 import { LABEL_CLUSTER, LABEL_ENVIRONMENT, LABEL_REGION } from '../lib/labels.ts';
 import { basePath, clusterStackPath, NAMESPACE_UNIT, overlayPath } from '../lib/layout.ts';
@@ -16,10 +16,11 @@ export const renderClusterStack = (
   environment: Environment,
   stack: StackName,
   components: readonly Component[],
+  /** The cluster's own objects (hosts), rendered once by the plan. */
+  own: readonly K8sObject[],
 ): GeneratedFile[] => {
   const dir = clusterStackPath(cluster.name, stack);
   const clusterCtx = { ...ctx, cluster, environment };
-  const own = components.flatMap((c) => c.cluster?.(clusterCtx) ?? []);
   const patches = components.flatMap((c) => c.clusterPatches?.(clusterCtx) ?? []);
   return [
     ...objectFiles(dir, own),

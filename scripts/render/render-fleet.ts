@@ -3,7 +3,8 @@ import type { BaseContext, Component, K8sObject } from '../components/component.
 import { componentsFor } from '../components/catalog.ts';
 import { namespaceUnit } from '../components/stacks.ts';
 import { STACKS, type StackName } from '../inventory/schema.ts';
-import type { Cluster, Fleet } from '../model/fleet.ts';
+import { NAMESPACE_UNIT } from '../lib/layout.ts';
+import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
 import { composeFiles, type GeneratedFile } from './generated-file.ts';
 import { renderArgoCd, type StackPlan } from './render-argocd.ts';
 import { renderBase } from './render-base.ts';
@@ -31,6 +32,9 @@ const baseContext = (fleet: Fleet): BaseContext => ({
   },
 });
 
+/** The loader guarantees every cluster's environment exists. */
+const environmentOf = (fleet: Fleet, cluster: Cluster): Environment => fleet.environments.find((e) => e.name === cluster.environment)!;
+
 const uniqueByName = (cs: readonly Component[]): Component[] =>
   [...new Map(cs.map((c) => [c.name, c])).values()].sort((a, b) => a.name.localeCompare(b.name));
 
@@ -39,17 +43,25 @@ const planStacks = (fleet: Fleet, ctx: BaseContext, components: readonly Compone
     const clusters = fleet.clusters.filter((c) => c.stacks.includes(stack));
     if (clusters.length === 0) return [];
     const componentsByCluster = new Map(clusters.map((c) => [c.name, componentsOnCluster(components, c, stack)]));
-    const objects: K8sObject[] = [...namespaceUnit(stack)];
-    for (const comp of uniqueByName([...componentsByCluster.values()].flat())) objects.push(...comp.base(ctx));
+    // Every object is rendered once here; the file renderers and the project's kind whitelist share them.
+    const baseUnits = [
+      { unit: NAMESPACE_UNIT, objects: namespaceUnit(stack) },
+      ...uniqueByName([...componentsByCluster.values()].flat()).map((comp) => ({ unit: comp.name, objects: comp.base(ctx) })),
+    ];
+    const objects: K8sObject[] = baseUnits.flatMap((u) => u.objects);
+    const clusterObjects = new Map<string, K8sObject[]>();
     for (const cluster of clusters) {
-      const environment = fleet.environments.find((e) => e.name === cluster.environment)!;
+      const environment = environmentOf(fleet, cluster);
+      const own: K8sObject[] = [];
       for (const comp of componentsByCluster.get(cluster.name)!) {
-        objects.push(...(comp.cluster?.({ ...ctx, cluster, environment }) ?? []));
+        own.push(...(comp.cluster?.({ ...ctx, cluster, environment }) ?? []));
         const autoscaling = environment.apps[comp.name]?.autoscaling;
         if (autoscaling) objects.push(horizontalPodAutoscaler(comp, autoscaling));
       }
+      clusterObjects.set(cluster.name, own);
+      objects.push(...own);
     }
-    return [{ stack, clusters, componentsByCluster, objects }];
+    return [{ stack, clusters, componentsByCluster, baseUnits, clusterObjects, objects }];
   });
 
 export const renderFleet = (input: Fleet, components: readonly Component[] = componentsFor(input)): GeneratedFile[] => {
@@ -58,20 +70,18 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = com
   const ctx = baseContext(fleet);
   const plans = planStacks(fleet, ctx, components);
   const groups: GeneratedFile[][] = [];
-  for (const plan of plans) {
-    groups.push(renderBase(ctx, [plan.stack], []));
-    groups.push(renderBase(ctx, [], uniqueByName([...plan.componentsByCluster.values()].flat())));
-  }
+  for (const plan of plans) groups.push(renderBase(plan.stack, plan.baseUnits));
   for (const env of fleet.environments) {
     const used = uniqueByName(
-      fleet.clusters.filter((c) => c.environment === env.name).flatMap((c) => STACKS.flatMap((s) => componentsOnCluster(components, c, s))),
+      plans.flatMap((p) => p.clusters.filter((c) => c.environment === env.name).flatMap((c) => p.componentsByCluster.get(c.name)!)),
     );
     groups.push(used.flatMap((comp) => renderAppOverlay(ctx, env, comp)));
   }
   for (const plan of plans) {
     for (const cluster of plan.clusters) {
-      const environment = fleet.environments.find((e) => e.name === cluster.environment)!;
-      groups.push(renderClusterStack(ctx, cluster, environment, plan.stack, plan.componentsByCluster.get(cluster.name)!));
+      groups.push(
+        renderClusterStack(ctx, cluster, environmentOf(fleet, cluster), plan.stack, plan.componentsByCluster.get(cluster.name)!, plan.clusterObjects.get(cluster.name)!),
+      );
     }
   }
   groups.push(renderArgoCd(fleet, plans), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet), renderRegions(fleet, components));
