@@ -5,7 +5,6 @@
 //     itself included, from Git.
 // This is the only step that fetches from outside (the chart repositories); it is run by hand, once.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { $ } from 'zx';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
@@ -18,6 +17,7 @@ import {
   INVENTORY_DIR,
   posixJoin,
 } from '../lib/layout.ts';
+import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { generate } from '../pipeline/generate.ts';
 import { ARGOCD_RELEASE, BOOTSTRAP_PROJECT, ROOT_APPLICATION } from '../render/argocd-bootstrap.ts';
@@ -60,22 +60,18 @@ export const bootstrapCommands = (fleet: Fleet, context: string): string[][] => 
 const shellQuote = (arg: string): string => (/^[A-Za-z0-9_./:=@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
 
 const run = async (argv: string[], io: Io): Promise<number> => {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCliArgs(
+    {
       args: argv,
-      strict: true,
       options: {
         context: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         root: { type: 'string', default: '.' },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
-  } catch (e) {
-    io.stderr(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
-    return ExitCode.BadInput;
-  }
+    },
+    USAGE,
+  );
   if (values.help) {
     io.stdout(`${USAGE}\n`);
     return ExitCode.Ok;

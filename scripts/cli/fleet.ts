@@ -1,11 +1,11 @@
 // `pnpm fleet [--format text|markdown|mermaid] [--inventory DIR]`: the fleet at a glance.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { componentsFor } from '../components/catalog.ts';
 import { InventoryError } from '../inventory/errors.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
 import { INVENTORY_DIR } from '../lib/layout.ts';
+import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { fleetMarkdown, fleetMermaid, fleetText } from '../fleet/fleet-views.ts';
 import { generate } from '../pipeline/generate.ts';
@@ -14,12 +14,10 @@ const FORMATS = ['text', 'markdown', 'mermaid'] as const;
 const USAGE = `usage: pnpm fleet [--format ${FORMATS.join('|')}] [--inventory DIR]`;
 
 const run = async (argv: string[], io: Io): Promise<number> => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { format: { type: 'string', default: 'text' }, inventory: { type: 'string', default: INVENTORY_DIR } } }));
-  } catch (e) {
-    throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`, ExitCode.BadInput);
-  }
+  const { values } = parseCliArgs(
+    { args: argv, options: { format: { type: 'string', default: 'text' }, inventory: { type: 'string', default: INVENTORY_DIR } } },
+    USAGE,
+  );
   if (!(FORMATS as readonly string[]).includes(values.format)) throw new CliError(`unknown format "${values.format}"\n${USAGE}`, ExitCode.BadInput);
   let fleet;
   try {

@@ -2,11 +2,11 @@
 // Reads the inventory, renders the tree, and writes it through the one writer (or, with --check, only
 // compares). Bad inventory → exit 2 with every problem listed and nothing written.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { InventoryError } from '../inventory/errors.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
 import { APPS_DIR, INVENTORY_DIR } from '../lib/layout.ts';
+import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { generate } from '../pipeline/generate.ts';
 import { readPreviousAppSets } from '../pipeline/read-previous-appsets.ts';
@@ -32,11 +32,9 @@ interface GenArgs {
 }
 
 const parse = (argv: string[]): GenArgs | 'help' => {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCliArgs(
+    {
       args: argv,
-      strict: true,
       allowPositionals: false,
       options: {
         check: { type: 'boolean', default: false },
@@ -46,10 +44,9 @@ const parse = (argv: string[]): GenArgs | 'help' => {
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
-  } catch (e) {
-    throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`, ExitCode.BadInput);
-  }
+    },
+    USAGE,
+  );
   if (values.help) return 'help';
   if (values.check && values.force) throw new CliError(`--check and --force exclude each other\n${USAGE}`, ExitCode.BadInput);
   const out = resolve(values.out ?? '.');

@@ -5,7 +5,6 @@
 // messages as a hand edit, nothing written on error — then regenerates and prints what changed.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { catalogEntries, componentsFor } from '../components/catalog.ts';
 import { InventoryError } from '../inventory/errors.ts';
 import { parseInventory, type InventorySource } from '../inventory/parse-inventory.ts';
@@ -15,6 +14,7 @@ import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
 import { CLUSTERS_FILE, ENVIRONMENTS_DIR, FLEET_FILE, INVENTORY_DIR } from '../lib/layout.ts';
 import type { CatalogEntry, Fleet } from '../model/fleet.ts';
+import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { addApp } from '../scaffold/add-app.ts';
 import { appendCluster, resolveCluster } from '../scaffold/add-cluster.ts';
@@ -35,11 +35,9 @@ const csv = <T extends string>(value: string | undefined, allowed: readonly T[],
 };
 
 const run = async (argv: string[], io: Io): Promise<number> => {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCliArgs(
+    {
       args: argv,
-      strict: true,
       allowPositionals: true,
       options: {
         env: { type: 'string' },
@@ -54,10 +52,9 @@ const run = async (argv: string[], io: Io): Promise<number> => {
         public: { type: 'boolean', default: false },
         root: { type: 'string', default: '.' },
       },
-    });
-  } catch (e) {
-    throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`, ExitCode.BadInput);
-  }
+    },
+    USAGE,
+  );
   const { values, positionals } = parsed;
   if (positionals[0] === 'app' && positionals.length === 2) return newApp(positionals[1]!, values, io);
   if (positionals[0] !== 'cluster' || positionals.length !== 2 || !values.env || !values.region) {

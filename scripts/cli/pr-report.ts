@@ -3,7 +3,6 @@
 // later pushes update, and labels the PR with every environment and stack it touches.
 // Exit codes: 0 ok, 1 the head fails to build, 2 bad usage, 4 GitHub API failure, 5 no token or Kustomize.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chooseCache } from '../diff/cache-option.ts';
 import { diffRevisions } from '../diff/diff-revisions.ts';
 import { formatMarkdown, GITHUB_BODY_LIMIT } from '../diff/format-markdown.ts';
@@ -12,6 +11,7 @@ import { headFailed } from '../diff/report.ts';
 import { detectEngine } from '../kustomize/engine.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
+import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { commentMarker, upsertStickyComment } from '../pr/sticky-comment.ts';
 import { diffLabels } from '../pr/diff-labels.ts';
@@ -29,11 +29,9 @@ const USAGE = `usage: pnpm pr-report --pr N --base REF [--head REF] [--repo OWNE
 const MARKER = commentMarker('rendered-diff');
 
 const run = async (argv: string[], io: Io): Promise<number> => {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCliArgs(
+    {
       args: argv,
-      strict: true,
       options: {
         pr: { type: 'string' },
         base: { type: 'string' },
@@ -43,10 +41,9 @@ const run = async (argv: string[], io: Io): Promise<number> => {
         'dry-run': { type: 'boolean', default: false },
         root: { type: 'string', default: '.' },
       },
-    }));
-  } catch (e) {
-    throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`, ExitCode.BadInput);
-  }
+    },
+    USAGE,
+  );
   const pr = Number(values.pr);
   if (!Number.isInteger(pr) || pr < 1 || !values.base) throw new CliError(USAGE, ExitCode.BadInput);
   const repo = await repoTop(resolve(values.root));
