@@ -2,6 +2,8 @@
 // That must be deliberate: `pnpm gen` compares the Applications the committed ApplicationSets produce with
 // the ones the new render produces and refuses removals that `--allow-removal <name>` does not name.
 import { parse } from 'yaml';
+import { renderTemplate } from '../argocd/go-template.ts';
+import type { GoValue } from '../argocd/go-values.ts';
 
 export interface GeneratedApplication {
   readonly name: string;
@@ -12,14 +14,16 @@ export interface GeneratedApplication {
   readonly source: string;
 }
 
-/** Substitutes `{{.key}}` (the only construct our ApplicationSets use in these fields); anything else is an error. */
+/**
+ * Renders a template field with the same Go-template evaluator `pnpm apps` uses (missingkey=error, as in every
+ * generated ApplicationSet); anything it cannot evaluate is an error, never a guess.
+ */
 const fill = (template: string, element: Record<string, unknown>, where: string): string => {
-  const out = template.replace(/\{\{-?\s*\.([A-Za-z0-9_]+)\s*-?\}\}/g, (_, key: string) => {
-    if (!(key in element)) throw new Error(`${where}: element has no key "${key}"`);
-    return String(element[key]);
-  });
-  if (out.includes('{{')) throw new Error(`${where}: cannot evaluate template "${template}"`);
-  return out;
+  try {
+    return renderTemplate(template, element as GoValue, { missingKey: 'error' });
+  } catch (e) {
+    throw new Error(`${where}: cannot evaluate template "${template}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
 };
 
 type Doc = {
