@@ -1,7 +1,7 @@
 // The component model: an app is data (name, stack, images, defaults, workload) plus two small pure
 // renderers — one for its complete base resources and, optionally, one for cluster-specific objects
 // (public hosts). Env overlays and cluster overlays are derived from this data by the generic renderers.
-import type { Capability, Resources, StackName } from '../inventory/schema.ts';
+import type { Autoscaling, Capability, Resources, StackName } from '../inventory/schema.ts';
 import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
 
 /** Any Kubernetes object; typed builders (kubernetes-models interfaces) produce these. */
@@ -38,6 +38,11 @@ export interface BaseContext {
   readonly fleet: Fleet;
   /** Image repository (no tag) for an image name of the fleet. */
   readonly repository: (image: string) => string;
+  /**
+   * Every component the fleet renders (built-in and inventory-declared). Components that describe others —
+   * monitors, alert rules, dashboards, network allows — derive them from here instead of importing the catalog.
+   */
+  readonly components: readonly Component[];
 }
 
 export interface ClusterContext extends BaseContext {
@@ -50,6 +55,17 @@ export interface Component {
   readonly stack: StackName;
   readonly description: string;
   readonly requires: readonly Capability[];
+  /**
+   * Whether the component runs on a cluster that has its required capabilities, decided by inventory
+   * settings (e.g. Postgres is not rendered where the inventory points the stack at a managed database).
+   * Absent = always. Must be pure and cheap: it runs for every cluster.
+   */
+  readonly enabled?: (ctx: ClusterContext) => boolean;
+  /**
+   * Metric names the component exposes on its metrics port (without `_bucket`/`_sum`/`_count` suffixes of
+   * histograms). Alert rules and dashboards may only query metrics some component or known exporter exposes.
+   */
+  readonly metrics?: readonly string[];
   readonly images: readonly ImageRef[];
   readonly workload: WorkloadRef;
   readonly defaults: { readonly replicas: number; readonly resources: Resources };
@@ -67,6 +83,12 @@ export interface Component {
    * Cheap for Kustomize, unlike strategic-merge patches.
    */
   readonly clusterPatches?: (ctx: ClusterContext) => JsonPatch[];
+  /**
+   * The objects that scale the workload when an environment sets `autoscaling` for it. Absent = a
+   * HorizontalPodAutoscaler v2 on CPU/memory; queue consumers return a KEDA ScaledObject instead.
+   * Rendered into the environment overlay, which then sets no replica count.
+   */
+  readonly scaler?: (autoscaling: Autoscaling, ctx: BaseContext) => K8sObject[];
 }
 
 export interface JsonPatchOp {

@@ -59,5 +59,9 @@ export function buildFleet(input: ModelInput): Fleet {
     clusters: input.clusters.map(toCluster).sort((a, b) => byCodeUnits(a.name, b.name)),
     ...(fleet.kubernetesVersion !== undefined ? { kubernetesVersion: fleet.kubernetesVersion } : {}),
     ...(fleet.policy !== undefined ? { policy: fleet.policy } : {}),
+    ...(fleet.streaming !== undefined ? { streaming: fleet.streaming } : {}),
+    ...(fleet.transcoding !== undefined ? { transcoding: fleet.transcoding } : {}),
+    ...(fleet.monitoring !== undefined ? { monitoring: fleet.monitoring } : {}),
+    ...(fleet.platform !== undefined ? { platform: fleet.platform } : {}),
   };
 }

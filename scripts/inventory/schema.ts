@@ -1,6 +1,10 @@
 // The inventory's single definition: TypeBox builds both the JSON Schema that ajv validates (and that
 // editors read through the yaml-language-server modeline) and the TypeScript types, so they cannot drift.
 import { Type, type Static, type TArray, type TOptional, type TSchema, type TString, type TUnsafe } from '@sinclair/typebox';
+import { MonitoringClusterSettingsSchema, MonitoringEnvironmentSettingsSchema, MonitoringFleetSettingsSchema } from './stack-settings/monitoring.ts';
+import { PlatformClusterSettingsSchema, PlatformEnvironmentSettingsSchema, PlatformFleetSettingsSchema } from './stack-settings/platform.ts';
+import { StreamingClusterSettingsSchema, StreamingEnvironmentSettingsSchema, StreamingFleetSettingsSchema } from './stack-settings/streaming.ts';
+import { TranscodingClusterSettingsSchema, TranscodingEnvironmentSettingsSchema, TranscodingFleetSettingsSchema } from './stack-settings/transcoding.ts';
 
 export const STACKS = ['streaming', 'transcoding', 'monitoring'] as const;
 export type StackName = (typeof STACKS)[number];
@@ -97,6 +101,10 @@ export const EnvironmentFileSchema = Type.Object(
     progressiveSync: Type.Optional(
       Type.Object({ maxUpdate: MaxUpdate }, { ...strict, description: 'RollingSync step of this environment' }),
     ),
+    streaming: Type.Optional(StreamingEnvironmentSettingsSchema),
+    transcoding: Type.Optional(TranscodingEnvironmentSettingsSchema),
+    monitoring: Type.Optional(MonitoringEnvironmentSettingsSchema),
+    platform: Type.Optional(PlatformEnvironmentSettingsSchema),
     versions: Type.Record(
       Type.String({ pattern: DNS1123_LABEL }),
       Type.String({ pattern: VERSION_PIN, description: 'Image tag, quoted; optionally tag@sha256:digest' }),
@@ -128,6 +136,10 @@ export const ClusterSchema = Type.Object(
     loadBalancer: StringEnum(LOAD_BALANCERS, { description: 'How TCP (RTMP) is load-balanced on this cluster' }),
     capabilities: Type.Optional(Type.Array(StringEnum(CAPABILITIES), { uniqueItems: true })),
     stacks: Type.Array(StringEnum(STACKS), { minItems: 1, uniqueItems: true }),
+    streaming: Type.Optional(StreamingClusterSettingsSchema),
+    transcoding: Type.Optional(TranscodingClusterSettingsSchema),
+    monitoring: Type.Optional(MonitoringClusterSettingsSchema),
+    platform: Type.Optional(PlatformClusterSettingsSchema),
   },
   strict,
 );
@@ -284,6 +296,10 @@ export const FleetFileSchema = Type.Object(
       description: 'Platform add-ons (pinned Helm charts), installed before the stacks on every cluster that needs them',
     }),
     policy: Type.Optional(PolicySchema),
+    streaming: Type.Optional(StreamingFleetSettingsSchema),
+    transcoding: Type.Optional(TranscodingFleetSettingsSchema),
+    monitoring: Type.Optional(MonitoringFleetSettingsSchema),
+    platform: Type.Optional(PlatformFleetSettingsSchema),
   },
   strict,
 );

@@ -14,6 +14,10 @@ import type {
   StackName,
   SyncPolicy,
 } from '../inventory/schema.ts';
+import type { MonitoringClusterSettings, MonitoringEnvironmentSettings, MonitoringFleetSettings } from '../inventory/stack-settings/monitoring.ts';
+import type { PlatformClusterSettings, PlatformEnvironmentSettings, PlatformFleetSettings } from '../inventory/stack-settings/platform.ts';
+import type { StreamingClusterSettings, StreamingEnvironmentSettings, StreamingFleetSettings } from '../inventory/stack-settings/streaming.ts';
+import type { TranscodingClusterSettings, TranscodingEnvironmentSettings, TranscodingFleetSettings } from '../inventory/stack-settings/transcoding.ts';
 
 export interface Environment {
   readonly name: string;
@@ -29,6 +33,11 @@ export interface Environment {
   readonly progressiveSync?: { readonly maxUpdate: number | string } | undefined;
   /** Image tag pins keyed by image name. */
   readonly versions: Readonly<Record<string, string>>;
+  /** Per-stack settings of this environment, when the file has them (defaults live in the components). */
+  readonly streaming?: StreamingEnvironmentSettings;
+  readonly transcoding?: TranscodingEnvironmentSettings;
+  readonly monitoring?: MonitoringEnvironmentSettings;
+  readonly platform?: PlatformEnvironmentSettings;
 }
 
 export interface Cluster {
@@ -43,6 +52,11 @@ export interface Cluster {
   readonly capabilities: readonly Capability[];
   /** In STACKS order. */
   readonly stacks: readonly StackName[];
+  /** Per-stack settings of this cluster, when clusters.yaml has them (override the fleet's). */
+  readonly streaming?: StreamingClusterSettings;
+  readonly transcoding?: TranscodingClusterSettings;
+  readonly monitoring?: MonitoringClusterSettings;
+  readonly platform?: PlatformClusterSettings;
 }
 
 export interface Fleet {
@@ -64,6 +78,11 @@ export interface Fleet {
   readonly kubernetesVersion?: string;
   /** Settings of the `pnpm validate` policy checks (allowed registries, exemptions), when given. */
   readonly policy?: FleetPolicy;
+  /** Fleet-wide per-stack settings, when fleet.yaml has them (defaults live in the components). */
+  readonly streaming?: StreamingFleetSettings;
+  readonly transcoding?: TranscodingFleetSettings;
+  readonly monitoring?: MonitoringFleetSettings;
+  readonly platform?: PlatformFleetSettings;
 }
 
 /** What the loader needs to know about the component catalog to cross-check the inventory. */

@@ -12,18 +12,28 @@ import { renderCodeowners } from './render-codeowners.ts';
 import { renderRegions } from './render-regions.ts';
 import { renderWorkflows } from './render-workflows.ts';
 import { renderClusterStack } from './render-clusters.ts';
-import { horizontalPodAutoscaler, renderAppOverlay } from './render-overlays.ts';
+import { renderAppOverlay, scalerObjects } from './render-overlays.ts';
 import { renderReadmes } from './render-readmes.ts';
 import { renderSchemas } from './render-schemas.ts';
 
-/** The components of a stack that a cluster runs: those whose required capabilities it has. */
-export const componentsOnCluster = (components: readonly Component[], cluster: Cluster, stack: StackName): Component[] =>
-  cluster.stacks.includes(stack)
-    ? components.filter((c) => c.stack === stack && c.requires.every((cap) => cluster.capabilities.includes(cap)))
-    : [];
+/**
+ * The components of a stack that a cluster runs: those whose required capabilities it has and that the
+ * inventory enables there.
+ */
+export const componentsOnCluster = (ctx: BaseContext, cluster: Cluster, stack: StackName): Component[] => {
+  if (!cluster.stacks.includes(stack)) return [];
+  const environment = environmentOf(ctx.fleet, cluster);
+  return ctx.components.filter(
+    (c) =>
+      c.stack === stack &&
+      c.requires.every((cap) => cluster.capabilities.includes(cap)) &&
+      (c.enabled === undefined || c.enabled({ ...ctx, cluster, environment })),
+  );
+};
 
-const baseContext = (fleet: Fleet): BaseContext => ({
+const baseContext = (fleet: Fleet, components: readonly Component[]): BaseContext => ({
   fleet,
+  components,
   repository: (image) => {
     const img = fleet.images[image];
     // The loader checks every component image is declared; reaching this is a catalog bug.
@@ -38,11 +48,11 @@ const environmentOf = (fleet: Fleet, cluster: Cluster): Environment => fleet.env
 const uniqueByName = (cs: readonly Component[]): Component[] =>
   [...new Map(cs.map((c) => [c.name, c])).values()].sort((a, b) => a.name.localeCompare(b.name));
 
-const planStacks = (fleet: Fleet, ctx: BaseContext, components: readonly Component[]): StackPlan[] =>
+const planStacks = (fleet: Fleet, ctx: BaseContext): StackPlan[] =>
   STACKS.flatMap((stack) => {
     const clusters = fleet.clusters.filter((c) => c.stacks.includes(stack));
     if (clusters.length === 0) return [];
-    const componentsByCluster = new Map(clusters.map((c) => [c.name, componentsOnCluster(components, c, stack)]));
+    const componentsByCluster = new Map(clusters.map((c) => [c.name, componentsOnCluster(ctx, c, stack)]));
     // Every object is rendered once here; the file renderers and the project's kind whitelist share them.
     const baseUnits = [
       { unit: NAMESPACE_UNIT, objects: namespaceUnit(stack) },
@@ -56,7 +66,7 @@ const planStacks = (fleet: Fleet, ctx: BaseContext, components: readonly Compone
       for (const comp of componentsByCluster.get(cluster.name)!) {
         own.push(...(comp.cluster?.({ ...ctx, cluster, environment }) ?? []));
         const autoscaling = environment.apps[comp.name]?.autoscaling;
-        if (autoscaling) objects.push(horizontalPodAutoscaler(comp, autoscaling));
+        if (autoscaling) objects.push(...scalerObjects(ctx, comp, autoscaling));
       }
       clusterObjects.set(cluster.name, own);
       objects.push(...own);
@@ -67,8 +77,8 @@ const planStacks = (fleet: Fleet, ctx: BaseContext, components: readonly Compone
 export const renderFleet = (input: Fleet, components: readonly Component[] = componentsFor(input)): GeneratedFile[] => {
   // The loader already sorts clusters; sorting again keeps the render deterministic for any caller.
   const fleet: Fleet = { ...input, clusters: [...input.clusters].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
-  const ctx = baseContext(fleet);
-  const plans = planStacks(fleet, ctx, components);
+  const ctx = baseContext(fleet, components);
+  const plans = planStacks(fleet, ctx);
   const groups: GeneratedFile[][] = [];
   for (const plan of plans) groups.push(renderBase(plan.stack, plan.baseUnits));
   for (const env of fleet.environments) {

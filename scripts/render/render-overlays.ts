@@ -58,6 +58,10 @@ export const horizontalPodAutoscaler = (
   };
 };
 
+/** What scales a component under `autoscaling`: its own scaler (e.g. KEDA), else an HPA. */
+export const scalerObjects = (ctx: BaseContext, component: Component, a: Autoscaling): K8sObject[] =>
+  component.scaler ? component.scaler(a, ctx) : [horizontalPodAutoscaler(component, a)];
+
 const groupVersion = (apiVersion: string): { group?: string; version: string } => {
   const slash = apiVersion.indexOf('/');
   return slash === -1 ? { version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
@@ -97,7 +101,7 @@ export const renderAppOverlay = (ctx: BaseContext, env: Environment, component: 
   }
   const patches: JsonPatch[] = ops.length > 0 ? [{ target: workloadTarget, ops }] : [];
 
-  const extra = settings.autoscaling ? [horizontalPodAutoscaler(component, settings.autoscaling)] : [];
+  const extra = settings.autoscaling ? scalerObjects(ctx, component, settings.autoscaling) : [];
   return [
     ...objectFiles(dir, extra),
     kustomizationFile(dir, 'Component', {
