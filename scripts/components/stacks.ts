@@ -2,7 +2,9 @@
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { StackName } from '../inventory/schema.ts';
-import { LABEL_STACK, MANAGED_BY } from '../lib/labels.ts';
+import { LABEL_STACK, MANAGED_BY, selectorLabels } from '../lib/labels.ts';
+import { MONITORING_NAMESPACE } from './network-policies.ts';
+import { OTEL_COLLECTOR, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './telemetry.ts';
 import type { K8sObject } from './component.ts';
 
 /** Each stack lives in one namespace of the same name. */
@@ -64,8 +66,29 @@ const allowDns = (stack: StackName): INetworkPolicy & K8sObject => ({
   },
 });
 
+/** Every pod may export traces to the monitoring stack's OpenTelemetry collector (see telemetry.ts). */
+const allowOtlp = (stack: StackName): INetworkPolicy & K8sObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'allow-otlp-egress', namespace: stackNamespace(stack) },
+  spec: {
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': MONITORING_NAMESPACE } }, podSelector: { matchLabels: selectorLabels(OTEL_COLLECTOR) } }],
+        ports: [
+          { port: OTLP_GRPC_PORT, protocol: 'TCP' },
+          { port: OTLP_HTTP_PORT, protocol: 'TCP' },
+        ],
+      },
+    ],
+  },
+});
+
 export const namespaceUnit = (stack: StackName): K8sObject[] => [
   namespaceObject(stack),
   defaultDeny(stack),
   allowDns(stack),
+  allowOtlp(stack),
 ];
