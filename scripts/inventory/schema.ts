@@ -52,6 +52,9 @@ export const AutoscalingSchema = Type.Object(
     targetMemoryUtilizationPercentage: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     scaleUpStabilizationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
     scaleDownStabilizationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+    targetQueueLength: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 10000, description: 'Queue consumers (KEDA): messages waiting per replica before scaling out' }),
+    ),
   },
   {
     ...strict,
