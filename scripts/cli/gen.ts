@@ -10,7 +10,7 @@ import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { generate } from '../pipeline/generate.ts';
 import { readPreviousAppSets } from '../pipeline/read-previous-appsets.ts';
-import { applicationsOf, checkRemovals, formatAllowed, formatRefusal } from '../pipeline/removal-guard.ts';
+import { checkRemovalsBetween, formatAllowed, formatRefusal } from '../pipeline/removal-guard.ts';
 import { PathConflictError } from '../render/generated-file.ts';
 import { checkTree, formatCheck, formatWriteReport, writeTree } from '../writer/index.ts';
 
@@ -20,8 +20,8 @@ const USAGE = `usage: pnpm gen [--check] [--force] [--allow-removal APP]... [--i
   --force              overwrite (or prune) generated files that were edited by hand
   --allow-removal APP  allow the generated ApplicationSets to stop producing Argo CD Application APP
                        (a cluster or stack removed from the inventory); repeat for each
-  --inventory DIR  inventory folder (default: ./${INVENTORY_DIR})
-  --out DIR        output root (default: .)`;
+  --inventory DIR      inventory folder (default: <out>/${INVENTORY_DIR})
+  --out DIR            repository root to write the tree into (default: .)`;
 
 interface GenArgs {
   readonly check: boolean;
@@ -72,9 +72,9 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     io.stdout(`${formatCheck(result)}\n`);
     return result.ok ? ExitCode.Ok : ExitCode.Findings;
   }
-  const removals = checkRemovals(
-    applicationsOf(await readPreviousAppSets(args.out)),
-    applicationsOf(files.filter((f) => f.path.startsWith(`${APPS_DIR}/`) && f.path.endsWith('.yaml'))),
+  const removals = checkRemovalsBetween(
+    await readPreviousAppSets(args.out),
+    files.filter((f) => f.path.startsWith(`${APPS_DIR}/`) && f.path.endsWith('.yaml')),
     args.allowRemoval,
   );
   if (removals.unknownAllowed.length > 0) {

@@ -1,7 +1,7 @@
 // Removing a cluster or stack from the inventory removes Applications from the generated ApplicationSets.
 // That must be deliberate: `pnpm gen` compares the Applications the committed ApplicationSets produce with
 // the ones the new render produces and refuses removals that `--allow-removal <name>` does not name.
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import { renderTemplate } from '../argocd/go-template.ts';
 import type { GoValue } from '../argocd/go-values.ts';
 
@@ -46,7 +46,7 @@ type Doc = {
 export const applicationsOf = (texts: readonly { path: string; content: string }[]): Map<string, GeneratedApplication> => {
   const apps = new Map<string, GeneratedApplication>();
   for (const { path, content } of texts) {
-    const doc = parse(content) as Doc | null;
+    const doc = load(content) as Doc | null;
     if (doc?.kind !== 'ApplicationSet') continue;
     const t = doc.spec?.template;
     for (const gen of doc.spec?.generators ?? []) {
@@ -80,7 +80,7 @@ export interface RemovalCheck {
 
 export const checkRemovals = (
   before: ReadonlyMap<string, GeneratedApplication>,
-  after: ReadonlyMap<string, GeneratedApplication>,
+  after: { has: (name: string) => boolean },
   allowed: readonly string[],
 ): RemovalCheck => {
   const removed = [...before.values()].filter((a) => !after.has(a.name)).sort((a, b) => a.name.localeCompare(b.name));
@@ -90,6 +90,28 @@ export const checkRemovals = (
     refused: removed.filter((a) => !allowed.includes(a.name)),
     unknownAllowed: allowed.filter((n) => !names.has(n)).sort(),
   };
+};
+
+type AppSetFile = { readonly path: string; readonly content: string };
+
+/**
+ * The same check as `checkRemovals(applicationsOf(before), applicationsOf(after), allowed)`, but it parses only
+ * what can matter: an ApplicationSet file whose bytes did not change produces the same Applications before and
+ * after, so only changed files can remove one — and unchanged files are read only to clear an Application that
+ * merely moved into them. A no-op `pnpm gen` of a thousand clusters parses nothing.
+ */
+export const checkRemovalsBetween = (before: readonly AppSetFile[], after: readonly AppSetFile[], allowed: readonly string[]): RemovalCheck => {
+  const next = new Map(after.map((f) => [f.path, f.content]));
+  const prev = new Map(before.map((f) => [f.path, f.content]));
+  const changedBefore = before.filter((f) => next.get(f.path) !== f.content);
+  const changedAfter = after.filter((f) => prev.get(f.path) !== f.content);
+  if (changedBefore.length === 0) return checkRemovals(new Map(), new Map(), allowed);
+  const kept = new Set(applicationsOf(changedAfter).keys());
+  const candidates = new Map([...applicationsOf(changedBefore)].filter(([name]) => !kept.has(name)));
+  if (candidates.size > 0) {
+    for (const name of applicationsOf(after.filter((f) => prev.get(f.path) === f.content)).keys()) kept.add(name);
+  }
+  return checkRemovals(candidates, kept, allowed);
 };
 
 const describe = (a: GeneratedApplication): string =>

@@ -4,11 +4,16 @@
 import type { Component, K8sObject } from '../components/component.ts';
 import type { StackName } from '../inventory/schema.ts';
 import { LABEL_CLUSTER, LABEL_ENVIRONMENT, LABEL_REGION } from '../lib/labels.ts';
-import { basePath, clusterStackPath, NAMESPACE_UNIT, overlayPath } from '../lib/layout.ts';
+import { basePath, CLUSTER_RESOURCES_FILE, clusterStackPath, NAMESPACE_UNIT, overlayPath, posixJoin } from '../lib/layout.ts';
 import type { Cluster, Environment } from '../model/fleet.ts';
 import type { BaseContext } from '../components/component.ts';
 import type { GeneratedFile } from './generated-file.ts';
-import { kustomizationFile, objectFileName, objectFiles, relativeDir } from './kustomize-files.ts';
+import { kustomizationFile, relativeDir } from './kustomize-files.ts';
+import { compareKeys, yamlStreamFile } from './serialize.ts';
+
+/** Objects in a stable order: by kind, then namespace, then name. */
+const byIdentity = (a: K8sObject, b: K8sObject): number =>
+  compareKeys(a.kind, b.kind) || compareKeys(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareKeys(a.metadata.name, b.metadata.name);
 
 export const renderClusterStack = (
   ctx: BaseContext,
@@ -22,13 +27,15 @@ export const renderClusterStack = (
   const dir = clusterStackPath(cluster.name, stack);
   const clusterCtx = { ...ctx, cluster, environment };
   const patches = components.flatMap((c) => c.clusterPatches?.(clusterCtx) ?? []);
+  const resources: GeneratedFile[] =
+    own.length > 0 ? [{ path: posixJoin(dir, CLUSTER_RESOURCES_FILE), content: yamlStreamFile([...own].sort(byIdentity)) }] : [];
   return [
-    ...objectFiles(dir, own),
+    ...resources,
     kustomizationFile(dir, 'Kustomization', {
       resources: [
         relativeDir(dir, basePath(stack, NAMESPACE_UNIT)),
         ...components.map((c) => relativeDir(dir, basePath(stack, c.name))),
-        ...own.map(objectFileName).sort(),
+        ...(resources.length > 0 ? [CLUSTER_RESOURCES_FILE] : []),
       ],
       components: components.map((c) => relativeDir(dir, overlayPath(environment.name, stack, c.name))),
       labels: [

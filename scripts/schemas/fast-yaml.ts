@@ -1,11 +1,13 @@
 // A parser for the YAML that Kustomize prints, and nothing more. Kustomize's encoder writes one regular subset:
-// block mappings and sequences (sequence dashes at the parent key's indent), plain and quoted one-line scalars,
-// literal block scalars, `{}` and `[]`. Parsing only that, line by line, is several times faster than a general
-// YAML parser, and parsing is most of the time `validate` spends outside Kustomize.
+// block mappings and sequences (sequence dashes at the parent key's indent), plain and single-quoted scalars (also
+// wrapped over several lines), one-line double-quoted scalars, literal block scalars, `{}` and `[]`. Parsing only
+// that, line by line, is several times faster than a general YAML parser, and parsing is most of the time
+// `validate` spends outside Kustomize.
 //
-// It never guesses: anything outside the subset (anchors, tags, flow collections, folded or multi-line scalars,
-// comments, repeated keys…) makes it give up and return undefined, and the caller parses the stream with js-yaml.
-// Scalars resolve exactly as js-yaml's default (YAML 1.2 core) schema does; a differential test holds it to that.
+// It never guesses: anything outside the subset (anchors, tags, flow collections, folded scalars, wrapped plain
+// scalars holding `: ` or ` #`, wrapped double-quoted scalars, comments, repeated keys…) makes it give up and
+// return undefined, and the caller parses the stream with js-yaml. Scalars resolve exactly as js-yaml's default
+// (YAML 1.2 core) schema does; a differential test holds it to that.
 
 import { load, loadAll } from 'js-yaml';
 
@@ -97,6 +99,25 @@ const singleQuoted = (line: string, start: number): { value: string; end: number
     out += line[i];
   }
   return unsupported();
+};
+
+/**
+ * Flow folding of a scalar's lines (already trimmed): one line break becomes a space, each blank line a newline;
+ * breaks after the last non-blank part are kept as newlines (they only occur inside quotes).
+ */
+const foldLines = (parts: readonly string[]): string => {
+  let out = parts[0] as string;
+  let breaks = 0;
+  for (const part of parts.slice(1)) {
+    if (part === '') {
+      breaks++;
+      continue;
+    }
+    out += breaks > 0 ? '\n'.repeat(breaks) : ' ';
+    breaks = 0;
+    out += part;
+  }
+  return breaks > 0 ? out + '\n'.repeat(breaks) : out;
 };
 
 /** Index of the quote closing a single-quoted scalar (`''` is an escaped quote), or -1. */
@@ -266,12 +287,41 @@ class Parser {
     } else {
       if (c === undefined || INDICATOR_START.has(c) || text.includes(' #') || text.includes(': ') || text.endsWith(':')) unsupported();
       if (c === '-' && (text.length === 1 || text[1] === ' ')) unsupported();
-      value = resolvePlain(text.trimEnd());
+      const continued = this.plainContinuation(indent);
+      value = resolvePlain(continued === undefined ? text.trimEnd() : foldLines([text.trimEnd(), ...continued]));
     }
     // A deeper line after a one-line value would continue it (a multi-line scalar): not in the subset.
     const next = this.peek();
     if (next !== undefined && next.indent > indent) unsupported();
     return value;
+  }
+
+  /**
+   * Continuation lines of a plain scalar the encoder wrapped (long strings with spaces): the deeper-indented lines
+   * that follow, trimmed, blank ones kept as '' for folding; undefined when the scalar ends on its first line.
+   * Anything a plain continuation cannot hold (`: `, ` #`, a comment line) is outside the subset.
+   */
+  private plainContinuation(indent: number): string[] | undefined {
+    const parts: string[] = [];
+    let end = this.pos;
+    let blanks = 0;
+    for (let i = this.pos; i < this.lines.length; i++) {
+      const line = this.lines[i] as string;
+      const ind = indentOf(line);
+      if (ind === line.length) {
+        blanks++;
+        continue;
+      }
+      if (ind <= indent) break;
+      const text = line.slice(ind).trimEnd();
+      if (line.charCodeAt(ind) === 9 || text.startsWith('#') || text.includes(': ') || text.includes(' #') || text.endsWith(':')) unsupported();
+      for (; blanks > 0; blanks--) parts.push('');
+      parts.push(text);
+      end = i + 1;
+    }
+    if (parts.length === 0) return undefined;
+    this.pos = end;
+    return parts;
   }
 
   /** Whether a single-quoted scalar starting `text` closes on this line. */
@@ -301,18 +351,7 @@ class Parser {
       parts.push(text.slice(0, close));
       break;
     }
-    let out = parts[0] as string;
-    let breaks = 0;
-    for (const part of parts.slice(1)) {
-      if (part === '') {
-        breaks++;
-        continue;
-      }
-      out += breaks > 0 ? '\n'.repeat(breaks) : ' ';
-      breaks = 0;
-      out += part;
-    }
-    if (breaks > 0) out += '\n'.repeat(breaks);
+    const out = foldLines(parts);
     const next = this.peek();
     if (next !== undefined && next.indent > indent) unsupported();
     return out.replace(/''/g, "'");

@@ -57,6 +57,7 @@ describe('loadStream', () => {
     ['explicit empty documents', '---\n---\na: 1\n---\n'],
     ['scalars of every core type', 'a: 0x1F\nb: 1e3\nc: .5\nd: -.inf\ne: 012\nf: 1_000\ng: 1.2.3\nh: ~\ni: Yes\nj: -0\nk: +7\nl: .NaN\nm: 0o17\nn: "true"\no: \'1\'\n'],
     ['quotes and escapes', 'a: \'it\'\'s\'\nb: "q\\"x\\n\\u00e9"\nc: "\\x41"\nd: \'a: b\'\n'],
+    ['plain scalars wrapped over lines', 'a: one two\n  three\n\n  four\nb:\n  - long item\n    continued here\nc: x > 1\n  and more\n'],
     ['literal blocks and chomping', 'a: |\n  x\n\n  y\n\n\nb: |-\n  z\nc: |+\n  w\n\nd: |\n    indented\n  less\n'],
     ['compact and nested sequences', 'a:\n- b: 1\n  c:\n  - -x\n  - - nested\n- d\n'],
     ['wrapped single-quoted scalar', "a: 'one: two\n  three\n\n  four'\nb: 1\n"],
