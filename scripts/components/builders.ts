@@ -63,6 +63,8 @@ export interface DeploymentSpec {
   readonly stack: string;
   readonly uid: number;
   readonly containers: IContainer[];
+  /** Run to completion before the containers start (e.g. rendering a config file from a Secret). */
+  readonly initContainers?: IContainer[];
   readonly volumes?: NonNullable<IPodSpec['volumes']>;
   readonly serviceAccountName?: string;
   readonly terminationGracePeriodSeconds?: number;
@@ -90,6 +92,7 @@ export const deployment = (s: DeploymentSpec): IDeployment & K8sObject => ({
         automountServiceAccountToken: s.serviceAccountName ? undefined : false,
         containers: s.containers,
         enableServiceLinks: false,
+        initContainers: s.initContainers,
         nodeSelector: s.nodeSelector,
         securityContext: restrictedPod(s.uid),
         serviceAccountName: s.serviceAccountName,

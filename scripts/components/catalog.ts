@@ -3,18 +3,38 @@ import type { CatalogEntry, Fleet } from '../model/fleet.ts';
 import { httpServiceComponent } from './http-service.ts';
 import type { Component } from './component.ts';
 import { prometheusComponent } from './monitoring/prometheus.ts';
+import { alertmanagerComponent } from './monitoring/alertmanager.ts';
+import { grafanaComponent } from './monitoring/grafana.ts';
+import { otelCollectorComponent } from './monitoring/otel-collector.ts';
+import { tempoComponent } from './monitoring/tempo.ts';
 import { edgeCache } from './streaming/edge-cache.ts';
 import { rtmpOrigin } from './streaming/rtmp-origin.ts';
+import { OTT_API_COMPONENTS } from './streaming/ott-apis.ts';
+import { player } from './streaming/player.ts';
 import { transcodeApi } from './transcoding/transcode-api.ts';
 import { transcodeWorkerCpu, transcodeWorkerGpu } from './transcoding/transcode-worker.ts';
+import { minio } from './transcoding/minio.ts';
+import { postgres } from './transcoding/postgres.ts';
+import { rabbitmq } from './transcoding/rabbitmq.ts';
+import { redis } from './transcoding/redis.ts';
 
 export const COMPONENTS: readonly Component[] = [
   rtmpOrigin,
   edgeCache,
+  player,
+  ...OTT_API_COMPONENTS,
   transcodeApi,
   transcodeWorkerCpu,
   transcodeWorkerGpu,
+  postgres,
+  redis,
+  rabbitmq,
+  minio,
   prometheusComponent,
+  alertmanagerComponent,
+  grafanaComponent,
+  tempoComponent,
+  otelCollectorComponent,
 ];
 
 /** Built-in components plus the HTTP services the inventory declares: what a fleet actually renders. */

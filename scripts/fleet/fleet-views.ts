@@ -1,6 +1,7 @@
 // Views of the fleet for people: a table of clusters × stacks with pinned versions, and a Mermaid drawing
 // (hub → environments → clusters → stacks). Pure functions of the model.
 import type { Component } from '../components/component.ts';
+import { baseContextFor, componentsOnCluster } from '../components/placement.ts';
 import { STACKS } from '../inventory/schema.ts';
 import type { Fleet } from '../model/fleet.ts';
 
@@ -58,6 +59,7 @@ export const fleetMarkdown = (fleet: Fleet): string => {
 export const fleetMermaid = (fleet: Fleet, components: readonly Component[]): string => {
   const id = (prefix: string, i: number, j?: number): string => `${prefix}${i}${j === undefined ? '' : `_${j}`}`;
   const lines = ['flowchart LR', '  hub(["Argo CD hub"])'];
+  const ctx = baseContextFor(fleet, components);
   fleet.environments.forEach((env, e) => {
     lines.push(`  subgraph ${id('env', e)}["${env.name}"]`);
     fleet.clusters.forEach((c, i) => {
@@ -70,9 +72,7 @@ export const fleetMermaid = (fleet: Fleet, components: readonly Component[]): st
   fleet.clusters.forEach((c, i) => {
     lines.push(`  hub --> ${id('c', i)}`);
     c.stacks.forEach((s, j) => {
-      const apps = components
-        .filter((comp) => comp.stack === s && comp.requires.every((cap) => c.capabilities.includes(cap)))
-        .map((comp) => comp.name);
+      const apps = componentsOnCluster(ctx, c, s);
       lines.push(`  ${id('c', i)} --> ${id('s', i, j)}["${s}: ${apps.length} app${apps.length === 1 ? '' : 's'}"]`);
     });
   });

@@ -6,6 +6,7 @@ import type { CrossCheckInput, Report } from './cross-check-input.ts';
 import { checkEnvironmentNames, checkEnvironmentsHaveClusters, checkPromotion } from './environment-checks.ts';
 import type { InventoryIssue } from './errors.ts';
 import { checkFleetReferences } from './fleet-checks.ts';
+import { checkClusterIssuer, checkPlatformClusters } from './platform-checks.ts';
 import { checkApps, checkVersions } from './settings-checks.ts';
 
 export type { ClustersInput, CrossCheckInput, EnvironmentInput } from './cross-check-input.ts';
@@ -19,10 +20,12 @@ export function crossCheck(input: CrossCheckInput): InventoryIssue[] {
   checkEnvironmentsHaveClusters(input, report);
   checkPromotion(input, report);
   checkFleetReferences(input, report);
+  checkPlatformClusters(input, report);
   for (const env of input.environments) {
     if (env.value === undefined) continue;
     checkApps(input, env, env.value, report);
     checkVersions(input, env, env.value, report);
+    checkClusterIssuer(env, env.value, report);
   }
   return issues;
 }

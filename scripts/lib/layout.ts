@@ -29,6 +29,11 @@ export const ARGOCD_VALUES_FILE = 'argocd-values.yaml';
 export const NAMESPACE_UNIT = 'namespace';
 
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+/**
+ * A cluster stack's own objects (hosts, certificates, mesh routes) in one multi-document file: a thousand clusters
+ * stay a few thousand files, not tens of thousands, for the writer, for Git and for Argo CD's repo-server.
+ */
+export const CLUSTER_RESOURCES_FILE = 'cluster-resources.yaml';
 export const FOLDER_README = 'README.md';
 
 /** GitHub's code owners file, generated from the inventory's `owners`. */
@@ -50,6 +55,10 @@ export const overlayPath = (env: string, stack: string, app: string): string =>
   posixJoin(OVERLAYS_DIR, env, stack, app);
 export const clusterStackPath = (cluster: string, stack: string): string =>
   posixJoin(CLUSTERS_DIR, cluster, stack);
+
+/** Per-cluster platform config (ClusterIssuers, ClusterSecretStore) under `clusters/<cluster>/`. */
+export const PLATFORM_CONFIG_DIR = 'platform';
+export const platformConfigPath = (cluster: string): string => posixJoin(CLUSTERS_DIR, cluster, PLATFORM_CONFIG_DIR);
 
 /** Namespace of the hub's Argo CD. */
 export const ARGOCD_NAMESPACE = 'argocd';

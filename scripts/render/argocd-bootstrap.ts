@@ -13,6 +13,8 @@ export const ARGOCD_PROJECT = 'argocd';
 export const ROOT_APPLICATION = 'root';
 export const ARGOCD_RELEASE = 'argocd';
 
+const ARGOCD_METRICS = { metrics: { enabled: true, serviceMonitor: { enabled: true } } } as const;
+
 /**
  * Values of the Argo CD chart, used by the one-time `helm install` and by the Application through which
  * Argo CD then manages itself, so the two can never disagree.
@@ -28,10 +30,12 @@ export const argoCdValues = (fleet: Fleet): Record<string, unknown> => ({
       'applicationsetcontroller.enable.progressive.syncs': fleet.argocd.progressiveSync,
     },
   },
-  controller: { replicas: 1 },
-  applicationSet: { replicas: 2 },
-  repoServer: { replicas: 2 },
-  server: { replicas: 2 },
+  // Metrics and ServiceMonitors of every component: the monitoring stack's Argo CD alerts read `argocd_app_info`
+  // (controller), sync and repo-server latency on the hub.
+  controller: { replicas: 1, ...ARGOCD_METRICS },
+  applicationSet: { replicas: 2, ...ARGOCD_METRICS },
+  repoServer: { replicas: 2, ...ARGOCD_METRICS },
+  server: { replicas: 2, ...ARGOCD_METRICS },
 });
 
 /** Argo CD manages its own installation from the pinned chart after the one-time bootstrap. */
@@ -48,8 +52,13 @@ export const selfManagedArgoCd = (fleet: Fleet): IApplication & K8sObject => ({
       helm: { releaseName: ARGOCD_RELEASE, valuesObject: argoCdValues(fleet) },
     },
     destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-    // Never prune Argo CD's own objects automatically; heal drift.
-    syncPolicy: { automated: { allowEmpty: false, prune: false, selfHeal: true }, retry: RETRY, syncOptions: ['ServerSideApply=true'] },
+    // Never prune Argo CD's own objects automatically; heal drift. The ServiceMonitors need the Prometheus
+    // operator's CRDs on the hub: without them the rest of Argo CD still syncs, and the monitors follow on retry.
+    syncPolicy: {
+      automated: { allowEmpty: false, prune: false, selfHeal: true },
+      retry: RETRY,
+      syncOptions: ['ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
+    },
   },
 });
 
@@ -148,6 +157,7 @@ export const argoCdProject = (fleet: Fleet): IAppProject & K8sObject => ({
       { group: '', kind: 'ServiceAccount' },
       { group: 'apps', kind: 'Deployment' },
       { group: 'apps', kind: 'StatefulSet' },
+      { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' },
       { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
       { group: 'policy', kind: 'PodDisruptionBudget' },
       { group: 'rbac.authorization.k8s.io', kind: 'Role' },

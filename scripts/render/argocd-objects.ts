@@ -5,15 +5,18 @@ import type { Cluster } from '../model/fleet.ts';
 
 /**
  * The root Application applies its objects in sync-wave order: projects before the ApplicationSets that use
- * them, add-ons (CRDs and operators) before the stacks. Waves order creation only; stack Applications also
+ * them, add-ons (CRDs and operators) before the stacks. Waves are spaced so add-ons can be ordered among themselves. Waves order creation only; stack Applications also
  * skip the dry run of kinds whose CRD an add-on has not installed yet and retry until it has.
  */
 export const SYNC_WAVE = {
-  projects: -2,
-  addons: -1,
+  projects: -20,
+  /** First add-on wave: add-ons take `addons + depth` in their dependency graph (scripts/platform/addon-order.ts). */
+  addons: -10,
+  /** Per-cluster platform config (ClusterIssuers, ClusterSecretStore): after every add-on, before the stacks. */
+  platformConfig: -2,
   stacks: 0,
-  clusterSecrets: -3,
-  selfManagedArgoCd: -3,
+  clusterSecrets: -30,
+  selfManagedArgoCd: -30,
 } as const;
 
 export const IN_CLUSTER = 'https://kubernetes.default.svc';

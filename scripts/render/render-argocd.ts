@@ -3,6 +3,7 @@
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { Component, K8sObject } from '../components/component.ts';
 import { stackNamespace } from '../components/stacks.ts';
+import { isClusterScoped } from '../schemas/scope.ts';
 import type { StackName } from '../inventory/schema.ts';
 import {
   APPS_DIR,
@@ -11,10 +12,11 @@ import {
   ARGOCD_DIR,
   ARGOCD_PROJECTS_DIR,
   ARGOCD_VALUES_FILE,
+  NAMESPACE_UNIT,
   posixJoin,
 } from '../lib/layout.ts';
 import type { Cluster, Fleet } from '../model/fleet.ts';
-import { addonApplicationSet, platformProject } from './argocd-addons.ts';
+import { addonApplicationSet, platformConfigApplicationSet, platformProject } from './argocd-addons.ts';
 import {
   argoCdProject,
   argoCdValues,
@@ -30,9 +32,6 @@ import type { BaseUnit } from './render-base.ts';
 import { kustomizationFile, objectFiles, relativeDir } from './kustomize-files.ts';
 import { generatedHeader, yamlBody } from './serialize.ts';
 
-/** Kinds that are cluster-scoped; everything else an app emits is namespaced. */
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
-
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 
 export interface GroupKind {
@@ -47,13 +46,27 @@ export const kindsOf = (objects: readonly K8sObject[]): { cluster: GroupKind[]; 
   const namespaced = new Map<string, GroupKind>();
   for (const o of objects) {
     const gk = { group: groupOf(o.apiVersion), kind: o.kind };
-    (CLUSTER_SCOPED.has(o.kind) ? cluster : namespaced).set(key(gk), gk);
+    (isClusterScoped(o.apiVersion, o.kind) ? cluster : namespaced).set(key(gk), gk);
   }
   const sorted = (m: Map<string, GroupKind>): GroupKind[] => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
   return { cluster: sorted(cluster), namespaced: sorted(namespaced) };
 };
 
-const stackProject = (fleet: Fleet, stack: StackName, clusters: readonly Cluster[], objects: readonly K8sObject[]): IAppProject & K8sObject => {
+/**
+ * The namespaces a cluster's Application of this stack writes to: the stack's own plus any other its objects name
+ * (e.g. a mesh Gateway's certificate in the gateway namespace). One destination per (cluster, namespace) and no
+ * wildcard, so a stack can never write into a namespace its rendered objects do not use on that cluster.
+ */
+export const namespacesOnCluster = (plan: StackPlan, cluster: Cluster): string[] => {
+  const units = new Set([NAMESPACE_UNIT, ...(plan.componentsByCluster.get(cluster.name) ?? []).map((c) => c.name)]);
+  const objects = [...plan.baseUnits.filter((u) => units.has(u.unit)).flatMap((u) => u.objects), ...(plan.clusterObjects.get(cluster.name) ?? [])];
+  const names = new Set([stackNamespace(plan.stack)]);
+  for (const o of objects) if (o.metadata.namespace !== undefined && !isClusterScoped(o.apiVersion, o.kind)) names.add(o.metadata.namespace);
+  return [...names].sort();
+};
+
+const stackProject = (fleet: Fleet, plan: StackPlan): IAppProject & K8sObject => {
+  const { stack, clusters, objects } = plan;
   const kinds = kindsOf(objects);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -62,7 +75,7 @@ const stackProject = (fleet: Fleet, stack: StackName, clusters: readonly Cluster
     spec: {
       description: `The ${stack} stack on every cluster that runs it`,
       sourceRepos: [fleet.git.repoURL],
-      destinations: clusters.map((c) => projectDestination(c, stackNamespace(stack))),
+      destinations: clusters.flatMap((c) => namespacesOnCluster(plan, c).map((ns) => projectDestination(c, ns))),
       clusterResourceWhitelist: kinds.cluster,
       namespaceResourceWhitelist: kinds.namespaced,
       orphanedResources: { warn: true },
@@ -104,10 +117,11 @@ export const renderArgoCd = (fleet: Fleet, plans: readonly StackPlan[]): Generat
   const appSets = [
     ...plans.flatMap((p) => stackAppSets(fleet, p)),
     ...Object.entries(fleet.addons).map(([name, addon]) => addonApplicationSet(fleet, name, addon)),
+    platformConfigApplicationSet(fleet),
   ];
   const appFiles = objectFiles(APPS_DIR, appSets);
 
-  const projects = [bootstrapProject(fleet), argoCdProject(fleet), platformProject(fleet), ...plans.map((p) => stackProject(fleet, p.stack, p.clusters, p.objects))];
+  const projects = [bootstrapProject(fleet), argoCdProject(fleet), platformProject(fleet), ...plans.map((p) => stackProject(fleet, p))];
   const projectFiles = objectFiles(posixJoin(ARGOCD_DIR, ARGOCD_PROJECTS_DIR), projects);
   const registered = fleet.clusters.filter((c) => c.destination.name !== undefined);
   const clusterFiles = objectFiles(posixJoin(ARGOCD_DIR, ARGOCD_CLUSTERS_DIR), registered.map((c) => clusterSecret(fleet, c)));

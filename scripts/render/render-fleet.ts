@@ -1,12 +1,14 @@
 // The whole render: model in, files out. Pure — no IO, no clock, no environment variables.
 import type { BaseContext, Component, K8sObject } from '../components/component.ts';
 import { componentsFor } from '../components/catalog.ts';
+import { baseContextFor, componentsOnCluster, environmentOf } from '../components/placement.ts';
 import { namespaceUnit } from '../components/stacks.ts';
-import { STACKS, type StackName } from '../inventory/schema.ts';
+import { STACKS } from '../inventory/schema.ts';
 import { NAMESPACE_UNIT } from '../lib/layout.ts';
-import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
+import type { Fleet } from '../model/fleet.ts';
 import { composeFiles, type GeneratedFile } from './generated-file.ts';
 import { renderArgoCd, type StackPlan } from './render-argocd.ts';
+import { renderPlatformConfig } from '../platform/render-platform.ts';
 import { renderBase } from './render-base.ts';
 import { renderCodeowners } from './render-codeowners.ts';
 import { renderRegions } from './render-regions.ts';
@@ -14,36 +16,8 @@ import { renderWorkflows } from './render-workflows.ts';
 import { renderClusterStack } from './render-clusters.ts';
 import { renderAppOverlay, scalerObjects } from './render-overlays.ts';
 import { renderReadmes } from './render-readmes.ts';
+import { renderAlertsDoc } from '../monitoring/alerts-doc.ts';
 import { renderSchemas } from './render-schemas.ts';
-
-/**
- * The components of a stack that a cluster runs: those whose required capabilities it has and that the
- * inventory enables there.
- */
-export const componentsOnCluster = (ctx: BaseContext, cluster: Cluster, stack: StackName): Component[] => {
-  if (!cluster.stacks.includes(stack)) return [];
-  const environment = environmentOf(ctx.fleet, cluster);
-  return ctx.components.filter(
-    (c) =>
-      c.stack === stack &&
-      c.requires.every((cap) => cluster.capabilities.includes(cap)) &&
-      (c.enabled === undefined || c.enabled({ ...ctx, cluster, environment })),
-  );
-};
-
-const baseContext = (fleet: Fleet, components: readonly Component[]): BaseContext => ({
-  fleet,
-  components,
-  repository: (image) => {
-    const img = fleet.images[image];
-    // The loader checks every component image is declared; reaching this is a catalog bug.
-    if (!img) throw new Error(`image ${image} is not declared in the fleet's images`);
-    return img.repository;
-  },
-});
-
-/** The loader guarantees every cluster's environment exists. */
-const environmentOf = (fleet: Fleet, cluster: Cluster): Environment => fleet.environments.find((e) => e.name === cluster.environment)!;
 
 const uniqueByName = (cs: readonly Component[]): Component[] =>
   [...new Map(cs.map((c) => [c.name, c])).values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -77,7 +51,7 @@ const planStacks = (fleet: Fleet, ctx: BaseContext): StackPlan[] =>
 export const renderFleet = (input: Fleet, components: readonly Component[] = componentsFor(input)): GeneratedFile[] => {
   // The loader already sorts clusters; sorting again keeps the render deterministic for any caller.
   const fleet: Fleet = { ...input, clusters: [...input.clusters].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
-  const ctx = baseContext(fleet, components);
+  const ctx = baseContextFor(fleet, components);
   const plans = planStacks(fleet, ctx);
   const groups: GeneratedFile[][] = [];
   for (const plan of plans) groups.push(renderBase(plan.stack, plan.baseUnits));
@@ -94,6 +68,7 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = com
       );
     }
   }
-  groups.push(renderArgoCd(fleet, plans), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet), renderRegions(fleet, components));
+  groups.push(renderArgoCd(fleet, plans), renderPlatformConfig(fleet), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet), renderRegions(fleet, components));
+  groups.push(renderAlertsDoc());
   return composeFiles(...groups);
 };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApplications } from '../../scripts/argocd/list-applications.ts';
 import type { ExpandResult } from '../../scripts/argocd/types.ts';
 import { main as gen } from '../../scripts/cli/gen.ts';
-import { CLUSTERS_DIR, clusterStackPath, FLEET_FILE } from '../../scripts/lib/layout.ts';
+import { CLUSTERS_DIR, clusterStackPath, FLEET_FILE, PLATFORM_CONFIG_DIR } from '../../scripts/lib/layout.ts';
 import { captureIo, copyInventory, DEFAULT_INVENTORY, loadFleet, removeDir, tempDir } from '../support/fleet.ts';
 
 const generate = async (inventory: string, out: string): Promise<void> => {
@@ -24,10 +24,10 @@ const expectedStackApps = async (): Promise<Map<string, string>> => {
   return new Map(fleet.clusters.flatMap((c) => c.stacks.map((s) => [`${c.name}-${s}`, clusterStackPath(c.name, s)] as const)));
 };
 
-/** Applications that sync a clusters/<cluster>/<stack> folder of this repository. */
+/** Applications that sync a clusters/<cluster>/<stack> folder of this repository (not the platform config). */
 const stackApps = (result: ExpandResult): [string, string][] =>
   result.applications
-    .filter((a) => a.sources.some((s) => s.inRepo && s.path?.startsWith(`${CLUSTERS_DIR}/`)))
+    .filter((a) => a.sources.some((s) => s.inRepo && s.path?.startsWith(`${CLUSTERS_DIR}/`) && !s.path.endsWith(`/${PLATFORM_CONFIG_DIR}`)))
     .map((a) => [a.name, a.sources.map((s) => s.path ?? '').join(',')]);
 
 describe('default fleet', () => {

@@ -45,7 +45,7 @@ beforeAll(async () => {
       ),
   );
   const removed = ['prod-us-east-1-streaming', 'prod-us-east-1-transcoding', 'prod-us-east-1-monitoring', 'dev-k3d-streaming'];
-  const addons = ['cert-manager', 'external-secrets', 'ingress-nginx', 'keda', 'metrics-server', 'prometheus-operator', 'istio-base', 'istiod'];
+  const addons = ['cert-manager', 'external-secrets', 'ingress-nginx', 'keda', 'metrics-server', 'prometheus-operator', 'istio-base', 'istio-cni', 'istiod', 'istio-ingressgateway', 'platform'];
   await genInto(repo.root, ...[...removed, ...addons.map((a) => `prod-us-east-1-${a}`)].flatMap((a) => ['--allow-removal', a]));
   await commitAllIn(repo.root, 'fleet: retire prod-us-east-1, add staging-us-east-1');
   // Commit 3 (a broken tree): a base file every streaming Application reads is gone.
@@ -71,7 +71,7 @@ describe('pnpm diff', () => {
 
     const warm = await diff('--base', 'HEAD~3', '--head', 'HEAD~2');
     expect(warm.code).toBe(0);
-    expect(warm.out).toMatch(/1 Application with differences, 50 unchanged; 50 skipped \(identical inputs\), 0 built, 2 from cache/);
+    expect(warm.out).toMatch(/1 Application with differences, 61 unchanged; 61 skipped \(identical inputs\), 0 built, 2 from cache/);
     expect(await git(repo.root, ['status', '--porcelain'])).toBe(status);
     expect(await extraWorktrees(repo.root)).toEqual([]);
   });

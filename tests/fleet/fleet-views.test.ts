@@ -22,8 +22,11 @@ describe('pnpm fleet', async () => {
     const m = fleetMermaid(fleet, COMPONENTS);
     expect(m.startsWith('flowchart LR\n')).toBe(true);
     expect(m).toContain('["prod-gpu-us-east-1<br/>us-east-1<br/>gpu"]');
-    expect(m).toContain('["transcoding: 3 apps"]');
-    expect(m).toContain('["monitoring: 1 app"]');
+    // The GPU farm uses managed databases and queues: API and both worker flavours only (placement honours `enabled`).
+    expect(m).toContain('c2 --> s2_0["transcoding: 3 apps"]');
+    // dev runs Postgres, Redis, RabbitMQ and MinIO in-cluster beside the API and the CPU workers.
+    expect(m).toContain('c0 --> s0_1["transcoding: 6 apps"]');
+    expect(m).toContain('["monitoring: 5 apps"]');
     expect(m.match(/hub --> c\d+/g)).toHaveLength(fleet.clusters.length);
     expect(m).toContain('env0 -. promote .-> env1');
   });

@@ -28,7 +28,8 @@ import {
 } from './helpers.ts';
 
 /** Where the expected issue is: a fixed line, or the line of the n-th `find` in the file's mutated text. */
-type LineSpec = number | { readonly find: string; readonly nth?: number };
+/** A line number, or the line where `find` starts (its `nth` occurrence), plus `offset` lines. */
+type LineSpec = number | { readonly find: string; readonly nth?: number; readonly offset?: number };
 
 interface ErrorCase {
   readonly name: string;
@@ -250,7 +251,7 @@ const cases: ErrorCase[] = [
   },
   {
     name: 'minReplicas greater than maxReplicas',
-    mutate: edit(STAGING, replaceOnce('minReplicas: 2', 'minReplicas: 7')),
+    mutate: edit(STAGING, replaceOnce('minReplicas: 2\n      maxReplicas: 4', 'minReplicas: 7\n      maxReplicas: 4')),
     file: STAGING,
     line: { find: 'minReplicas: 7' },
     field: 'apps.edge-cache.autoscaling.minReplicas',
@@ -261,7 +262,7 @@ const cases: ErrorCase[] = [
     catalog: TEST_CATALOG.map((c) => (c.name === 'prometheus' ? { ...c, scalable: false } : c)),
     mutate: (s) => [...s],
     file: PROD,
-    line: { find: 'replicas: 2', nth: 2 },
+    line: { find: '  prometheus:\n    replicas: 2', offset: 1 },
     field: 'apps.prometheus.replicas',
     message: 'app "prometheus" is not scalable',
   },
@@ -321,11 +322,11 @@ const cases: ErrorCase[] = [
   },
   {
     name: 'quoted integer',
-    mutate: edit(PROD, replaceOnce('    replicas: 3', '    replicas: "3"')),
+    mutate: edit(PROD, replaceOnce('  prometheus:\n    replicas: 2', '  prometheus:\n    replicas: "2"')),
     file: PROD,
-    line: { find: 'replicas: "3"' },
-    field: 'apps.transcode-api.replicas',
-    message: 'expected integer, found "3" (remove the quotes)',
+    line: { find: 'replicas: "2"' },
+    field: 'apps.prometheus.replicas',
+    message: 'expected integer, found "2" (remove the quotes)',
   },
   {
     name: 'unquoted number where a quantity string is expected',
@@ -390,7 +391,7 @@ describe('inventory errors', () => {
     const mutated = c.mutate(base);
     const err = inventoryError(mutated, c.catalog);
     const expectedLine =
-      typeof c.line === 'number' ? c.line : lineOf(textOf(mutated, c.file), c.line.find, c.line.nth);
+      typeof c.line === 'number' ? c.line : lineOf(textOf(mutated, c.file), c.line.find, c.line.nth) + (c.line.offset ?? 0);
     const message = typeof c.message === 'string' ? c.message : c.message(mutated);
     const match = err.issues.find(
       (i) => i.file === c.file && i.field === c.field && i.message.includes(message),

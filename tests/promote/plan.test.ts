@@ -91,7 +91,7 @@ describe('planPromotion', () => {
 
   it('--stack narrows the images; version pins outside it are reported as drift, not promoted', () => {
     const plan = planPromotion(fleet, catalog, 'staging', 'prod', selectComponents(catalog, ['streaming'], []));
-    expect(plan.changes.map((c) => c.image)).toEqual(['xiu']);
+    expect(plan.changes.map((c) => c.image)).toEqual(['ott-auth', 'ott-cas', 'ott-catalog', 'ott-license', 'ott-subscription', 'xiu']);
     const drift = driftBetween(fleet, catalog, plan);
     expect(drift.versions.map((d) => d.field)).toEqual(['versions.prometheus']);
     expect(drift.settings).toContainEqual({ field: 'syncPolicy.prune', from: 'true', to: 'false' });

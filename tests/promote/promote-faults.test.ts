@@ -83,7 +83,7 @@ describe('pnpm promote: validation', () => {
     });
     const r = await h.run(['dev', 'staging'], { check });
     expect(r.code).toBe(1);
-    expect(r.out).toContain('validate: FAILED for 1 of 3 Applications');
+    expect(r.out).toContain('validate: FAILED for 1 of 4 Applications'); // 3 stacks + the platform config
     expect(r.out).toContain('[image-tag] Deployment transcoding/transcode-api: container api: image rejected by policy');
     expect(r.out).toContain('nothing was committed or pushed');
     expect(await branches()).toEqual(['main']);

@@ -66,10 +66,16 @@ describe('Argo CD wiring (default fleet)', async () => {
     }
   });
 
+  const OTT = ['ott-auth', 'ott-cas', 'ott-catalog', 'ott-license', 'ott-subscription'];
   it('ignores only HPA-written replicas, per environment', () => {
     const prodStreaming = objects.get('apps/streaming-prod-applicationset.yaml');
     const devStreaming = objects.get('apps/streaming-dev-applicationset.yaml');
-    expect(prodStreaming.spec.template.spec.ignoreDifferences.map((d: Obj) => d.name)).toEqual(['edge-cache', 'rtmp-origin']);
+    const autoscaled = Object.entries(fleet.environments.find((e) => e.name === 'prod')!.apps)
+      .filter(([name, settings]) => settings.autoscaling !== undefined && ['edge-cache', 'rtmp-origin', 'player'].concat(OTT).includes(name))
+      .map(([name]) => name)
+      .sort();
+    expect(autoscaled.length).toBeGreaterThan(1);
+    expect(prodStreaming.spec.template.spec.ignoreDifferences.map((d: Obj) => d.name)).toEqual(autoscaled);
     expect(prodStreaming.spec.template.spec.ignoreDifferences[0].managedFieldsManagers).toEqual(['kube-controller-manager']);
     expect(devStreaming.spec.template.spec.ignoreDifferences).toBeUndefined();
   });
@@ -81,11 +87,14 @@ describe('Argo CD wiring (default fleet)', async () => {
     for (const a of ofKind('Application')) expect(a.spec.project).not.toBe('default');
   });
 
-  it('limits each stack project to this repository, its clusters and its namespace', () => {
+  it('limits each stack project to this repository, its clusters and the namespaces its objects use there', () => {
     const streaming = objects.get('argocd/projects/streaming-appproject.yaml');
     expect(streaming.spec.sourceRepos).toEqual([fleet.git.repoURL]);
+    // Mesh clusters also write the Gateway's certificate into the gateway namespace; the others only their own.
     expect(streaming.spec.destinations).toEqual(
-      fleet.clusters.filter((c) => c.stacks.includes('streaming')).map((c) => ({ name: c.name, namespace: 'streaming' })),
+      fleet.clusters
+        .filter((c) => c.stacks.includes('streaming'))
+        .flatMap((c) => (c.capabilities.includes('mesh') ? ['istio-ingress', 'streaming'] : ['streaming']).map((namespace) => ({ name: c.name, namespace }))),
     );
     expect(streaming.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });

@@ -1,6 +1,7 @@
 // Structural properties of the rendered default fleet, checked on the file set (no Kustomize needed).
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { PLATFORM_CONFIG_DIR } from '../../scripts/lib/layout.ts';
 import { renderFleet } from '../../scripts/render/render-fleet.ts';
 import { DEFAULT_INVENTORY, loadFleet } from '../support/fleet.ts';
 
@@ -37,7 +38,7 @@ describe('rendered tree (default fleet)', async () => {
         .map((f) => f.path)
         .filter((p) => p.endsWith('.yaml') && !p.endsWith('/kustomization.yaml') && owner(p) === dir)
         // Only Kubernetes objects are resources; e.g. the Helm values file of the bootstrap is not.
-        .filter((p) => 'kind' in (parse(byPath.get(p)!) as object));
+        .filter((p) => parseAllDocuments(byPath.get(p)!).some((d) => 'kind' in (d.toJS() as object)));
       expect(localFiles.map((r) => `${dir}/${r}`).sort(), k.path).toEqual(siblings.sort());
       for (const r of refs.filter((x) => !x.endsWith('.yaml'))) {
         expect(byPath.has(`${join(dir, r)}/kustomization.yaml`), `${k.path} → ${r}`).toBe(true);
@@ -45,8 +46,10 @@ describe('rendered tree (default fleet)', async () => {
     }
   });
 
-  it('has one clusters/<cluster>/<stack> folder per (cluster, stack) in the inventory, and no other', () => {
-    const expected = fleet.clusters.flatMap((c) => c.stacks.map((s) => `clusters/${c.name}/${s}/kustomization.yaml`)).sort();
+  it('has one clusters/<cluster>/<stack> folder per (cluster, stack) in the inventory, plus each cluster\'s platform config, and no other', () => {
+    const expected = fleet.clusters
+      .flatMap((c) => [...c.stacks, PLATFORM_CONFIG_DIR].map((s) => `clusters/${c.name}/${s}/kustomization.yaml`))
+      .sort();
     expect(kustomizations.map((k) => k.path).filter((p) => p.startsWith('clusters/')).sort()).toEqual(expected);
   });
 
@@ -65,7 +68,8 @@ describe('rendered tree (default fleet)', async () => {
         const hpa = env.apps[app]?.autoscaling !== undefined;
         const setsReplicas = (doc.replicas?.length ?? 0) > 0 || (doc.patches ?? []).some((p) => p.patch.includes('/spec/replicas'));
         expect(setsReplicas, f.path).toBe(!hpa);
-        expect((doc.resources ?? []).some((r) => r.endsWith('-horizontalpodautoscaler.yaml')), f.path).toBe(hpa);
+        // The default scaler is an HPA; queue consumers bring their own (a KEDA ScaledObject, which owns an HPA).
+        expect((doc.resources ?? []).some((r) => /-(horizontalpodautoscaler|scaledobject)\.yaml$/.test(r)), f.path).toBe(hpa);
       }
     }
   });

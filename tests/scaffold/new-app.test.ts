@@ -44,7 +44,14 @@ describe('pnpm new app', () => {
     const r = await run('app', 'streaming/ad-insertion', '--image', 'ghcr.io/acme-media/ad-insertion:1.10', '--port', '8080', '--public');
     expect(r.code).toBe(0);
     expect(r.out).toContain('+ base/streaming/ad-insertion/ad-insertion-deployment.yaml');
-    expect(r.out).toContain('+ clusters/prod-eu-west-1/streaming/ad-insertion-ingress.yaml');
+    // Its public host joins each cluster's own objects: an Ingress on dev, a route on the mesh gateway elsewhere.
+    expect(r.out).toContain('~ clusters/prod-eu-west-1/streaming/cluster-resources.yaml');
+    const dev = await readFile(join(root, 'clusters', 'dev-k3d', 'streaming', 'cluster-resources.yaml'), 'utf8');
+    expect(dev).toContain('host: ad-insertion.dev.media.localtest.me');
+    const prod = await readFile(join(root, 'clusters', 'prod-eu-west-1', 'streaming', 'cluster-resources.yaml'), 'utf8');
+    expect(prod).toMatch(/kind: VirtualService\nmetadata:\n  name: ad-insertion\n/);
+    expect(prod).toContain('- ad-insertion.euw1.media.acme-media.net');
+    expect(prod).not.toMatch(/kind: Ingress\nmetadata:\n  name: ad-insertion/);
     const fleetBefore = before.get('inventory/fleet.yaml')!;
     const fleetAfter = await readFile(join(root, 'inventory', 'fleet.yaml'), 'utf8');
     // Only insertions: removing the inserted lines gives back the original file byte for byte.

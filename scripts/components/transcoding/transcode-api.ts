@@ -1,5 +1,5 @@
 // Transcoding API: accepts jobs over HTTP and publishes them to RabbitMQ, CPU or GPU queue by profile.
-import type { BaseContext, Component, K8sObject } from '../component.ts';
+import type { BaseContext, ClusterContext, Component, JsonPatch, K8sObject } from '../component.ts';
 import {
   configMap,
   deployment,
@@ -11,45 +11,55 @@ import {
   toK8sResources,
 } from '../builders.ts';
 import { serviceMonitor } from '../monitors.ts';
-import { allowIngress, fromNamespace, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from '../network-policies.ts';
+import { HTTP_METRICS } from '../metrics.ts';
+import { allowEgress, allowIngress, fromNamespace, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from '../network-policies.ts';
 import { stackNamespace } from '../stacks.ts';
-import { METRICS_PORT, RABBITMQ_HOST, RABBITMQ_PORT, TRANSCODE_QUEUES } from './queues.ts';
+import { otelEnv } from '../telemetry.ts';
+import { appCredentials, CREDENTIALS, credentialsEnvFrom } from './credentials.ts';
+import { configDataChecksum, endpointConfig, endpointPatches, endpointsFor, IN_CLUSTER_ENDPOINTS, type BackingService } from './endpoints.ts';
+import { METRICS_PORT, TRANSCODE_QUEUES } from './queues.ts';
 
 export const TRANSCODE_API = 'transcode-api';
 const NAMESPACE = stackNamespace('transcoding');
 const HTTP_PORT = 8080;
+/** The API stores jobs in Postgres, progress in Redis, and publishes to RabbitMQ; it never touches the media. */
+const USES: readonly BackingService[] = ['postgres', 'rabbitmq', 'redis'];
 
 const defaults = {
   replicas: 2,
-  resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+  resources: { requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '128Mi' }, limits: { memory: '512Mi', 'ephemeral-storage': '512Mi' } },
+};
+
+const CONFIG: Readonly<Record<string, string>> = {
+  ...endpointConfig(IN_CLUSTER_ENDPOINTS, USES),
+  HTTP_PORT: String(HTTP_PORT),
+  METRICS_PORT: String(METRICS_PORT),
+  QUEUE_CPU: TRANSCODE_QUEUES.cpu,
+  QUEUE_GPU: TRANSCODE_QUEUES.gpu,
 };
 
 const base = (ctx: BaseContext): K8sObject[] => [
-  configMap({
-    name: `${TRANSCODE_API}-config`,
-    namespace: NAMESPACE,
-    stack: 'transcoding',
-    app: TRANSCODE_API,
-    data: {
-      AMQP_HOST: RABBITMQ_HOST,
-      AMQP_PORT: String(RABBITMQ_PORT),
-      HTTP_PORT: String(HTTP_PORT),
-      METRICS_PORT: String(METRICS_PORT),
-      QUEUE_CPU: TRANSCODE_QUEUES.cpu,
-      QUEUE_GPU: TRANSCODE_QUEUES.gpu,
-    },
-  }),
+  configMap({ name: `${TRANSCODE_API}-config`, namespace: NAMESPACE, stack: 'transcoding', app: TRANSCODE_API, data: { ...CONFIG } }),
+  appCredentials(TRANSCODE_API, [
+    CREDENTIALS.amqpPassword,
+    CREDENTIALS.amqpUser,
+    CREDENTIALS.postgresPassword,
+    CREDENTIALS.postgresUser,
+    CREDENTIALS.redisPassword,
+  ]),
   deployment({
     name: TRANSCODE_API,
     namespace: NAMESPACE,
     stack: 'transcoding',
     uid: 10001,
     terminationGracePeriodSeconds: 30,
+    podAnnotations: configDataChecksum(CONFIG),
     containers: [
       {
         name: 'api',
         image: ctx.repository('transcode-api'),
-        envFrom: [{ configMapRef: { name: `${TRANSCODE_API}-config` } }],
+        env: otelEnv(TRANSCODE_API, 'transcoding'),
+        envFrom: [{ configMapRef: { name: `${TRANSCODE_API}-config` } }, credentialsEnvFrom(TRANSCODE_API)],
         ports: [
           { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' },
           { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' },
@@ -87,11 +97,22 @@ const base = (ctx: BaseContext): K8sObject[] => [
   }),
 ];
 
+/** API → Postgres, Redis, RabbitMQ: in-cluster pods, or the managed services' address ranges. */
+const apiEgress = (cluster: ClusterContext['cluster']): K8sObject => {
+  const e = endpointsFor(cluster);
+  return allowEgress({
+    app: TRANSCODE_API,
+    namespace: NAMESPACE,
+    rules: [e.postgres, e.rabbitmq, e.redis].map((x) => ({ to: x.peers, ports: [x.port] })),
+  });
+};
+
 export const transcodeApi: Component = {
   name: TRANSCODE_API,
   stack: 'transcoding',
   description: 'Transcoding job API (HTTP → RabbitMQ)',
   requires: [],
+  metrics: [HTTP_METRICS.requests, HTTP_METRICS.duration],
   images: [{ image: 'transcode-api', via: 'transformer' }],
   workload: {
     apiVersion: 'apps/v1',
@@ -102,7 +123,10 @@ export const transcodeApi: Component = {
   },
   defaults,
   base,
+  clusterPatches: ({ cluster }: ClusterContext): JsonPatch[] =>
+    endpointPatches({ cluster, uses: USES, configMap: `${TRANSCODE_API}-config`, deployment: TRANSCODE_API, baseData: CONFIG }),
   cluster: ({ cluster, environment }) => [
+    apiEgress(cluster),
     tlsIngress({
       name: TRANSCODE_API,
       namespace: NAMESPACE,
@@ -115,6 +139,8 @@ export const transcodeApi: Component = {
       annotations: {
         'nginx.ingress.kubernetes.io/proxy-body-size': '10m',
         'nginx.ingress.kubernetes.io/limit-rps': '20',
+        'nginx.ingress.kubernetes.io/limit-burst-multiplier': '3',
+        'nginx.ingress.kubernetes.io/limit-connections': '50',
       },
     }),
   ],

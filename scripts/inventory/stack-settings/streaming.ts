@@ -1,11 +1,69 @@
 // Inventory settings of the streaming stack: fleet-wide defaults (fleet.yaml `streaming:`), per-cluster overrides
 // (clusters.yaml `streaming:`) and per-environment settings (environments/<env>.yaml `streaming:`). Every field is
-// optional: the component code holds the defaults, so a small inventory stays small.
+// optional: the component code holds the defaults (scripts/components/streaming/settings.ts), so a small
+// inventory stays small.
 import { Type, type Static } from '@sinclair/typebox';
 
 const strict = { additionalProperties: false } as const;
 
-export const StreamingFleetSettingsSchema = Type.Object({}, { ...strict, description: 'Streaming settings for the whole fleet' });
+const IngestAuthSchema = Type.Object(
+  {
+    enabled: Type.Optional(
+      Type.Boolean({ description: 'Require a publish token on RTMP push (default true). Viewing (HLS/HTTP-FLV) never needs it.' }),
+    ),
+    remoteKey: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Key in the cluster secret store holding the publish token (default streaming/rtmp-publish-token); materialised by an ExternalSecret',
+      }),
+    ),
+  },
+  { ...strict, description: 'Publish (ingest) authentication of the RTMP origin' },
+);
+
+const OriginSchema = Type.Object(
+  {
+    hls: Type.Optional(Type.Boolean({ description: 'Serve HLS (default true); the CDN edge and the player need it' })),
+    httpFlv: Type.Optional(Type.Boolean({ description: 'Serve HTTP-FLV on flv.<domain> (default true)' })),
+    gopCache: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 10, description: 'GOPs xiu keeps per stream for instant playback start (default 1)' }),
+    ),
+    segmentSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 20,
+        description:
+          'Target HLS segment length in seconds (default 2). xiu cuts on keyframes, so publishers set their keyframe interval to it; the edge caches playlists for half of it',
+      }),
+    ),
+    logLevel: Type.Optional(
+      Type.Unsafe<'error' | 'warn' | 'info' | 'debug' | 'trace'>({
+        type: 'string',
+        enum: ['error', 'warn', 'info', 'debug', 'trace'],
+        description: 'xiu log level (default info)',
+      }),
+    ),
+    ingestAuth: Type.Optional(IngestAuthSchema),
+  },
+  { ...strict, description: 'RTMP origin (xiu) configuration, rendered into its ConfigMap' },
+);
+
+const EdgeSchema = Type.Object(
+  {
+    segmentTtlSeconds: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'How long the edge caches media segments (default 600; segments never change)' }),
+    ),
+    cacheSize: Type.Optional(
+      Type.String({ pattern: '^[0-9]+[mg]$', description: 'nginx proxy_cache max_size per pod (default 4g)' }),
+    ),
+  },
+  { ...strict, description: 'CDN edge cache settings' },
+);
+
+export const StreamingFleetSettingsSchema = Type.Object(
+  { origin: Type.Optional(OriginSchema), edge: Type.Optional(EdgeSchema) },
+  { ...strict, description: 'Streaming settings for the whole fleet' },
+);
 
 /** How publishers reach the RTMP origin: its own TCP load balancer, or the ingress controller's TCP port map. */
 export const RTMP_EXPOSURES = ['load-balancer', 'ingress-tcp'] as const;
@@ -26,7 +84,21 @@ export const StreamingClusterSettingsSchema = Type.Object(
   { ...strict, description: 'Streaming settings of this cluster' },
 );
 
-export const StreamingEnvironmentSettingsSchema = Type.Object({}, { ...strict, description: 'Streaming settings of this environment' });
+const LoadTestSchema = Type.Object(
+  {
+    vus: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'k6 virtual users (default 10)' })),
+    duration: Type.Optional(Type.String({ pattern: '^[0-9]+[smh]$', description: 'k6 test duration (default 2m)' })),
+    stream: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9-]+$', description: 'Live stream name the test plays (default loadtest)' }),
+    ),
+  },
+  { ...strict, description: 'On-demand k6 load test (a suspended CronJob)' },
+);
+
+export const StreamingEnvironmentSettingsSchema = Type.Object(
+  { loadTest: Type.Optional(LoadTestSchema) },
+  { ...strict, description: 'Streaming settings of this environment' },
+);
 
 export type StreamingFleetSettings = Static<typeof StreamingFleetSettingsSchema>;
 export type StreamingClusterSettings = Static<typeof StreamingClusterSettingsSchema>;

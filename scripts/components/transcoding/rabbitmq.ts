@@ -1,0 +1,151 @@
+// RabbitMQ: the job queues between the API and the workers, and what KEDA scales the workers on. A single node
+// with a persistent volume (clustering needs peer discovery RBAC; prod uses a managed broker instead). The
+// prometheus plugin serves metrics on 15692; nothing else (no management UI) is enabled.
+import type { BaseContext, ClusterContext, Component, JsonPatch, K8sObject } from '../component.ts';
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { configChecksumAnnotation, configMap, emptyDir, podDisruptionBudget, restrictedContainer, service, toK8sResources } from '../builders.ts';
+import { serviceMonitor } from '../monitors.ts';
+import { allowIngress, fromApp, fromNamespace, MONITORING_NAMESPACE } from '../network-policies.ts';
+import { headlessService, statefulSet, storageClassPatch } from '../stateful-set.ts';
+import { stackNamespace } from '../stacks.ts';
+import { appCredentials, CREDENTIALS, secretEnv } from './credentials.ts';
+import { isExternal, RABBITMQ } from './endpoints.ts';
+import { RABBITMQ_PORT } from './queues.ts';
+import { TRANSCODE_API } from './transcode-api.ts';
+
+const NAMESPACE = stackNamespace('transcoding');
+const PROMETHEUS_PORT = 15692;
+const UID = 999;
+/** Namespace of the KEDA operator, which reads queue depths over AMQP. */
+export const KEDA_NAMESPACE = 'keda';
+/** Apps consuming queues; the NetworkPolicy admits exactly these. */
+export const QUEUE_CONSUMERS = ['transcode-worker-cpu', 'transcode-worker-gpu'] as const;
+
+/** rabbitmq_prometheus names: aggregated on /metrics, per queue (`queue` label) on /metrics/detailed. */
+export const RABBITMQ_METRICS = [
+  'rabbitmq_queue_messages_ready',
+  'rabbitmq_queue_messages_unacked',
+  'rabbitmq_queue_consumers',
+  'rabbitmq_detailed_queue_messages_ready',
+  'rabbitmq_detailed_queue_messages_unacked',
+  'rabbitmq_detailed_queue_consumers',
+] as const;
+
+const defaults = {
+  replicas: 1,
+  resources: { requests: { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '256Mi' }, limits: { memory: '1Gi', 'ephemeral-storage': '1Gi' } },
+};
+
+const CONF = [
+  `listeners.tcp.default = ${RABBITMQ_PORT}`,
+  `prometheus.tcp.port = ${PROMETHEUS_PORT}`,
+  // Block publishers before the kernel OOM-kills the node. RabbitMQ sizes this from the cgroup memory limit,
+  // so an environment that raises the limit raises the watermark with it (no hard-coded total here).
+  'vm_memory_high_watermark.relative = 0.6',
+  'disk_free_limit.absolute = 1GB',
+  'log.console = true',
+  'log.file = false',
+  '',
+].join('\n');
+const PLUGINS = '[rabbitmq_prometheus].\n';
+
+type Endpoint = NonNullable<NonNullable<IServiceMonitor['spec']>['endpoints']>[number];
+
+const monitor = (): K8sObject => {
+  const m = serviceMonitor({ app: RABBITMQ, namespace: NAMESPACE, stack: 'transcoding', port: 'metrics' });
+  const endpoints: Endpoint[] = [
+    { port: 'metrics' },
+    // Per-queue depth for the queue dashboards and alerts (the aggregated endpoint has no queue label).
+    { port: 'metrics', path: '/metrics/detailed', params: { family: ['queue_coarse_metrics', 'queue_consumer_count'] } },
+  ];
+  return { ...m, spec: { ...m.spec, endpoints } } as K8sObject;
+};
+
+const base = (ctx: BaseContext): K8sObject[] => [
+  appCredentials(RABBITMQ, [CREDENTIALS.amqpUser, CREDENTIALS.amqpPassword]),
+  configMap({ name: `${RABBITMQ}-config`, namespace: NAMESPACE, stack: 'transcoding', app: RABBITMQ, data: { enabled_plugins: PLUGINS, 'rabbitmq.conf': CONF } }),
+  statefulSet({
+    name: RABBITMQ,
+    namespace: NAMESPACE,
+    stack: 'transcoding',
+    uid: UID,
+    // Let the node flush queue indices and close connections cleanly (consumers then reconnect and redeliver).
+    terminationGracePeriodSeconds: 120,
+    podAnnotations: configChecksumAnnotation(CONF, PLUGINS),
+    claims: [{ name: 'data', size: '10Gi' }],
+    containers: [
+      {
+        name: 'rabbitmq',
+        image: ctx.repository('rabbitmq'),
+        env: [
+          // A stable node name: the data directory is named after it.
+          { name: 'RABBITMQ_NODENAME', value: 'rabbit@localhost' },
+          { name: 'HOME', value: '/var/lib/rabbitmq' },
+          secretEnv(RABBITMQ, 'RABBITMQ_DEFAULT_USER', CREDENTIALS.amqpUser),
+          secretEnv(RABBITMQ, 'RABBITMQ_DEFAULT_PASS', CREDENTIALS.amqpPassword),
+        ],
+        ports: [
+          { name: 'amqp', containerPort: RABBITMQ_PORT, protocol: 'TCP' },
+          { name: 'metrics', containerPort: PROMETHEUS_PORT, protocol: 'TCP' },
+        ],
+        startupProbe: { tcpSocket: { port: 'amqp' }, periodSeconds: 5, failureThreshold: 60 },
+        readinessProbe: { exec: { command: ['rabbitmq-diagnostics', '-q', 'check_port_connectivity'] }, periodSeconds: 20, timeoutSeconds: 15 },
+        livenessProbe: { exec: { command: ['rabbitmq-diagnostics', '-q', 'ping'] }, periodSeconds: 30, timeoutSeconds: 15, failureThreshold: 6 },
+        resources: toK8sResources(defaults.resources),
+        securityContext: restrictedContainer(),
+        volumeMounts: [
+          { name: 'data', mountPath: '/var/lib/rabbitmq' },
+          { name: 'config', mountPath: '/etc/rabbitmq', readOnly: true },
+          { name: 'tmp', mountPath: '/tmp' },
+        ],
+      },
+    ],
+    volumes: [{ name: 'config', configMap: { name: `${RABBITMQ}-config` } }, emptyDir('tmp', '64Mi')],
+  }),
+  headlessService({
+    app: RABBITMQ,
+    namespace: NAMESPACE,
+    stack: 'transcoding',
+    ports: [{ name: 'amqp', port: RABBITMQ_PORT, targetPort: 'amqp', protocol: 'TCP' }],
+  }),
+  service({
+    name: RABBITMQ,
+    namespace: NAMESPACE,
+    stack: 'transcoding',
+    app: RABBITMQ,
+    ports: [
+      { name: 'amqp', port: RABBITMQ_PORT, targetPort: 'amqp', protocol: 'TCP' },
+      { name: 'metrics', port: PROMETHEUS_PORT, targetPort: 'metrics', protocol: 'TCP' },
+    ],
+  }),
+  podDisruptionBudget({ app: RABBITMQ, namespace: NAMESPACE, stack: 'transcoding' }),
+  monitor(),
+  allowIngress({
+    app: RABBITMQ,
+    namespace: NAMESPACE,
+    rules: [
+      { from: [fromApp(TRANSCODE_API), ...QUEUE_CONSUMERS.map((w) => fromApp(w)), fromNamespace(KEDA_NAMESPACE)], ports: [RABBITMQ_PORT] },
+      { from: [fromNamespace(MONITORING_NAMESPACE)], ports: [PROMETHEUS_PORT] },
+    ],
+  }),
+];
+
+export const rabbitmq: Component = {
+  name: RABBITMQ,
+  stack: 'transcoding',
+  description: 'RabbitMQ job queues (single node, unless managed)',
+  requires: [],
+  enabled: (ctx) => !isExternal(ctx.cluster, 'rabbitmq'),
+  metrics: RABBITMQ_METRICS,
+  images: [{ image: 'rabbitmq', via: 'transformer' }],
+  workload: {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    name: RABBITMQ,
+    resourcesPath: '/spec/template/spec/containers/0/resources',
+    replicasVia: 'transformer',
+  },
+  defaults,
+  base,
+  clusterPatches: (ctx: ClusterContext): JsonPatch[] => [storageClassPatch(RABBITMQ, 1, ctx.cluster.storageClass)],
+};

@@ -1,0 +1,50 @@
+// Cross-field rules of the platform settings: each environment's `clusterIssuer` must be the ClusterIssuer the
+// platform renders for it, and each cluster's effective ACME and secret-store settings must be complete.
+import { acmeProblem, acmeServerFor, ISSUER_NAME, secretStoreProblem } from '../platform/rules.ts';
+import { issueAt, validClusters, type CrossCheckInput, type EnvironmentInput, type Report } from './cross-check-input.ts';
+import type { EnvironmentFile } from './schema.ts';
+
+export function checkClusterIssuer(env: EnvironmentInput, value: EnvironmentFile, report: Report): void {
+  const server = acmeServerFor(value);
+  const expected = ISSUER_NAME[server];
+  if (value.clusterIssuer === expected) return;
+  const why = value.platform?.acmeServer !== undefined ? 'platform.acmeServer' : value.promotesTo === undefined ? 'it ends the promotion chain' : 'it promotes onwards';
+  report(
+    issueAt(
+      env.source,
+      ['clusterIssuer'],
+      'value',
+      `expected "${expected}" (the platform renders one ClusterIssuer per environment: Let's Encrypt ${server}, since ${why}), ` +
+        `found "${value.clusterIssuer}"; no ClusterIssuer of that name would exist`,
+    ),
+  );
+}
+
+export function checkPlatformClusters(input: CrossCheckInput, report: Report): void {
+  const clusters = input.clusters;
+  if (clusters === undefined) return;
+  const fleet = input.fleet;
+  // The fleet's ACME block is reported once, and only when some cluster inherits it.
+  const fleetAcme = fleet?.value.platform?.acme;
+  const fleetAcmeIssue = fleetAcme === undefined ? undefined : acmeProblem(fleetAcme);
+  const inheritors = validClusters(clusters).filter(({ entry }) => entry.platform?.acme === undefined).map(({ entry }) => entry.name);
+  if (fleetAcmeIssue !== undefined && inheritors.length > 0) {
+    report(issueAt(fleet!.source, ['platform', 'acme'], 'key', `${fleetAcmeIssue} (used by ${inheritors.sort().join(', ')})`));
+  }
+  for (const { index, entry } of validClusters(clusters)) {
+    const own = entry.platform;
+    const acmeIssue = own?.acme === undefined ? undefined : acmeProblem(own.acme);
+    if (acmeIssue !== undefined) report(issueAt(clusters.source, ['clusters', index, 'platform', 'acme'], 'key', `cluster ${entry.name}: ${acmeIssue}`));
+    const store = own?.secretStore ?? fleet?.value.platform?.secretStore ?? {};
+    const storeIssue = secretStoreProblem(store, entry.region);
+    if (storeIssue !== undefined) {
+      const [source, path] =
+        own?.secretStore !== undefined
+          ? [clusters.source, ['clusters', index, 'platform', 'secretStore']]
+          : fleet?.value.platform?.secretStore !== undefined
+            ? [fleet.source, ['platform', 'secretStore']]
+            : [clusters.source, ['clusters', index, 'region']];
+      report(issueAt(source, path, 'key', `cluster ${entry.name}: no ClusterSecretStore can be rendered: ${storeIssue}`));
+    }
+  }
+}

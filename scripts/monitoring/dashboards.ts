@@ -1,0 +1,179 @@
+// Grafana dashboards as code, typed with @grafana/schema. Panels query only the metric contract
+// (scripts/components/metrics.ts) and the known exporters; panels over backing services (queue, databases) are
+// `optional`: rendered only when some component of the fleet declares their metrics, because the inventory may
+// point the stack at managed services that this fleet does not scrape.
+import type { DataQuery, Dashboard, Panel } from '@grafana/schema';
+import { EDGE_METRICS, HTTP_METRICS, ORIGIN_METRICS, TRANSCODE_METRICS } from '../components/metrics.ts';
+import { parsePromQL } from './promql.ts';
+import { BACKING_SERVICE_METRICS as B } from './rules.ts';
+
+/** The Prometheus datasource uid provisioned by Grafana's datasource ConfigMap. */
+export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
+
+/**
+ * A Prometheus panel target: Grafana's common DataQuery plus the Prometheus fields. A type literal (not an
+ * interface) so it fits Panel's `targets: Record<string, unknown>[]`.
+ */
+type PromQuery = Pick<DataQuery, 'refId' | 'datasource'> & {
+  readonly expr: string;
+  readonly legendFormat?: string;
+};
+
+interface PanelSpec {
+  readonly title: string;
+  readonly type: 'timeseries' | 'stat';
+  readonly unit: string;
+  readonly queries: ReadonlyArray<{ readonly expr: string; readonly legend?: string }>;
+  /** Render only when every queried metric is provided (backing services the fleet may not run). */
+  readonly optional?: boolean;
+}
+
+export interface DashboardSpec {
+  /** Stable uid and file name. */
+  readonly uid: string;
+  readonly title: string;
+  readonly description: string;
+  readonly panels: readonly PanelSpec[];
+}
+
+const ts = (title: string, unit: string, ...queries: PanelSpec['queries']): PanelSpec => ({ title, type: 'timeseries', unit, queries });
+const stat = (title: string, unit: string, expr: string): PanelSpec => ({ title, type: 'stat', unit, queries: [{ expr }] });
+const optional = (p: PanelSpec): PanelSpec => ({ ...p, optional: true });
+
+const H = HTTP_METRICS;
+const O = ORIGIN_METRICS;
+const E = EDGE_METRICS;
+const T = TRANSCODE_METRICS;
+
+export const DASHBOARDS: readonly DashboardSpec[] = [
+  {
+    uid: 'system-overview',
+    title: 'System overview',
+    description: 'Targets up, HTTP traffic, errors and latency of every service, restarts.',
+    panels: [
+      stat('Targets down', 'none', 'count(up == 0) or vector(0)'),
+      ts('Targets up by job', 'none', { expr: 'sum by (job) (up)', legend: '{{job}}' }),
+      ts('HTTP requests/s by job', 'reqps', { expr: `sum by (job) (rate(${H.requests}[5m]))`, legend: '{{job}}' }),
+      ts('HTTP 5xx ratio by job', 'percentunit', {
+        expr: `sum by (job) (rate(${H.requests}{code=~"5.."}[5m])) / sum by (job) (rate(${H.requests}[5m]))`,
+        legend: '{{job}}',
+      }),
+      ts('HTTP p99 latency by job', 's', {
+        expr: `histogram_quantile(0.99, sum by (job, le) (rate(${H.duration}_bucket[5m])))`,
+        legend: '{{job}}',
+      }),
+      ts('Container restarts (15m)', 'none', {
+        expr: 'sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total[15m]))',
+        legend: '{{namespace}}/{{pod}}',
+      }),
+      ts('Node CPU busy', 'percentunit', { expr: '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', legend: '{{instance}}' }),
+    ],
+  },
+  {
+    uid: 'streaming',
+    title: 'Streaming',
+    description: 'RTMP publishers, viewers, bandwidth, edge cache hit ratio and HLS errors.',
+    panels: [
+      stat('Active publishers', 'none', `sum(${O.publishers})`),
+      stat('Viewers', 'none', `sum(${O.subscribers})`),
+      ts('Viewers by protocol', 'none', { expr: `sum by (protocol) (${O.subscribers})`, legend: '{{protocol}}' }),
+      ts('Origin bandwidth', 'bps', { expr: `sum(rate(${O.receivedBytes}[5m])) * 8`, legend: 'ingest' }, { expr: `sum(rate(${O.sentBytes}[5m])) * 8`, legend: 'egress' }),
+      ts('Edge bandwidth', 'bps', { expr: `sum(rate(${E.bytes}[5m])) * 8`, legend: 'edge egress' }),
+      ts('Edge cache hit ratio', 'percentunit', {
+        expr: `sum(rate(${E.responses}{cache_status="HIT"}[5m])) / sum(rate(${E.responses}[5m]))`,
+        legend: 'hit ratio',
+      }),
+      ts('Edge upstream p95', 's', { expr: `histogram_quantile(0.95, sum by (le) (rate(${E.upstreamTime}_bucket[5m])))`, legend: 'p95' }),
+      ts('HLS responses by status (ingress)', 'reqps', {
+        expr: 'sum by (status) (rate(nginx_ingress_controller_requests{exported_namespace="streaming"}[5m]))',
+        legend: '{{status}}',
+      }),
+    ],
+  },
+  {
+    uid: 'transcoding',
+    title: 'Transcoding jobs',
+    description: 'Job rates and outcomes, durations, queue depth, GPU vs CPU encoding speed.',
+    panels: [
+      ts('Jobs/s by device and status', 'ops', { expr: `sum by (device, status) (rate(${T.jobs}[5m]))`, legend: '{{device}} {{status}}' }),
+      ts('Job duration p50/p95 by device', 's', {
+        expr: `histogram_quantile(0.5, sum by (device, le) (rate(${T.jobDuration}_bucket[15m])))`,
+        legend: 'p50 {{device}}',
+      }, {
+        expr: `histogram_quantile(0.95, sum by (device, le) (rate(${T.jobDuration}_bucket[15m])))`,
+        legend: 'p95 {{device}}',
+      }),
+      ts('Jobs in progress', 'none', { expr: `sum by (device) (${T.inProgress})`, legend: '{{device}}' }),
+      ts('Encoding speed (x real time), GPU vs CPU', 'none', { expr: `avg by (device) (${T.speed})`, legend: '{{device}}' }),
+      optional(ts('Queue depth', 'none', { expr: `max by (queue) (${B.rabbitmqQueueReady})`, legend: '{{queue}}' })),
+    ],
+  },
+  {
+    uid: 'gpu',
+    title: 'GPU',
+    description: 'NVIDIA DCGM exporter: temperature, utilisation, framebuffer memory (empty on clusters without GPUs).',
+    panels: [
+      ts('GPU temperature', 'celsius', { expr: 'max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP)', legend: '{{Hostname}} gpu{{gpu}}' }),
+      ts('GPU utilisation', 'percent', { expr: 'avg by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)', legend: '{{Hostname}} gpu{{gpu}}' }),
+      ts('GPU framebuffer used', 'decmbytes', { expr: 'sum by (Hostname, gpu) (DCGM_FI_DEV_FB_USED)', legend: '{{Hostname}} gpu{{gpu}}' }),
+    ],
+  },
+  {
+    uid: 'storage-database',
+    title: 'Storage and databases',
+    description: 'Volume usage, claims not bound, Postgres and Redis connections.',
+    panels: [
+      ts('Volume used', 'percentunit', {
+        expr: '1 - kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes',
+        legend: '{{namespace}}/{{persistentvolumeclaim}}',
+      }),
+      ts('Claims not bound', 'none', { expr: 'sum by (namespace, phase) (kube_persistentvolumeclaim_status_phase{phase!="Bound"})', legend: '{{namespace}} {{phase}}' }),
+      optional(ts('Postgres connections', 'none', { expr: `sum by (job) (${B.pgConnections})`, legend: 'open' }, { expr: `max by (job) (${B.pgMaxConnections})`, legend: 'max' })),
+      optional(ts('Redis clients', 'none', { expr: `sum by (job) (${B.redisClients})`, legend: 'connected' }, { expr: `max by (job) (${B.redisMaxClients})`, legend: 'max' })),
+    ],
+  },
+];
+
+const PANEL_WIDTH = 12;
+const PANEL_HEIGHT = 8;
+
+/** Every query expression of a spec's panels. */
+export const panelQueries = (p: PanelSpec): string[] => p.queries.map((q) => q.expr);
+
+/** One typed dashboard; `provided` decides whether optional panels are kept. */
+export const renderDashboard = (spec: DashboardSpec, provided: (metric: string) => boolean): Dashboard => {
+  const kept = spec.panels.filter((p) => !p.optional || panelQueries(p).every((e) => parsePromQL(e).metrics.every(provided)));
+  const panels: Panel[] = kept.map((p, i) => ({
+    id: i + 1,
+    title: p.title,
+    type: p.type,
+    datasource: { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID },
+    gridPos: { x: (i % 2) * PANEL_WIDTH, y: Math.floor(i / 2) * PANEL_HEIGHT, w: PANEL_WIDTH, h: PANEL_HEIGHT },
+    fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
+    options: {},
+    targets: p.queries.map(
+      (q, j): PromQuery => ({
+        refId: String.fromCharCode(65 + j),
+        datasource: { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID },
+        expr: q.expr,
+        ...(q.legend !== undefined ? { legendFormat: q.legend } : {}),
+      }),
+    ),
+  }));
+  return {
+    uid: spec.uid,
+    title: spec.title,
+    description: spec.description,
+    editable: false,
+    schemaVersion: 39,
+    tags: ['streamfleet'],
+    time: { from: 'now-6h', to: 'now' },
+    refresh: '1m',
+    timezone: 'utc',
+    panels,
+  };
+};
+
+/** Dashboards as files: `<uid>.json`, pretty-printed with a trailing newline for readable diffs. */
+export const dashboardFiles = (provided: (metric: string) => boolean): Array<{ uid: string; json: string }> =>
+  DASHBOARDS.map((d) => ({ uid: d.uid, json: `${JSON.stringify(renderDashboard(d, provided), null, 2)}\n` }));

@@ -1,0 +1,384 @@
+// Alert rules, generated from the component model: per-component rules (service down, HTTP latency/error rate)
+// for every component with a monitor or the HTTP metric contract, plus fixed rules over the stacks' metric
+// contract and the known exporters. A rule is rendered on a cluster only when every metric it queries is exposed
+// there (by a component running on the cluster or an exporter present there), so GPU rules exist only on `gpu`
+// clusters and a rule never watches series that cannot exist.
+import type { Component, K8sObject } from '../components/component.ts';
+import { EDGE_METRICS, HTTP_METRICS, ORIGIN_METRICS, TRANSCODE_METRICS } from '../components/metrics.ts';
+import { EDGE_CACHE } from '../components/streaming/edge-cache.ts';
+import { stackNamespace } from '../components/stacks.ts';
+import { STACKS } from '../inventory/schema.ts';
+import { parsePromQL } from './promql.ts';
+
+export type Severity = 'critical' | 'warning';
+
+/** One alert as documented: the alert name is the anchor of its runbook section in docs/alerts.md. */
+/** Rule groups, in the order they are rendered and documented. */
+export const ALERT_GROUPS = ['services', 'streaming', 'transcoding', 'gpu', 'databases', 'storage', 'platform'] as const;
+export type AlertGroup = (typeof ALERT_GROUPS)[number];
+
+export interface AlertDefinition {
+  readonly alert: string;
+  readonly group: AlertGroup;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly description: string;
+  /** What the on-call does first. */
+  readonly firstSteps: readonly string[];
+  readonly for: string;
+  /**
+   * Example expression (documentation); per-component alerts render one rule per component with its own
+   * selector, fixed alerts render exactly this.
+   */
+  readonly expr: string;
+  /** Rendered once per component matching this (per-component alerts); absent = one fixed rule. */
+  readonly perComponent?: (c: MonitoredComponent) => string | undefined;
+  /** Only in environments that expect live traffic (the last of the promotion chain), e.g. "no publishers". */
+  readonly onlyWhereTrafficExpected?: boolean;
+  /** Only on clusters running this component (for rules over exporters present everywhere, e.g. ingress-nginx). */
+  readonly whenRunning?: string;
+}
+
+/** What the per-component rules need to know about a component: its scrape job and declared metrics. */
+export interface MonitoredComponent {
+  readonly name: string;
+  readonly stack: string;
+  /** Prometheus `job` label of its targets; undefined = not scraped. */
+  readonly job: string | undefined;
+  readonly metrics: readonly string[];
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- reads loosely typed objects of the component */
+/**
+ * The `job` label Prometheus gives the component's targets: a ServiceMonitor's job is the Service name, a
+ * PodMonitor's is `<namespace>/<podmonitor name>` (prometheus-operator defaults, no jobLabel set here).
+ */
+export const scrapeJob = (objects: readonly K8sObject[]): string | undefined => {
+  const pm = objects.find((o) => o.kind === 'PodMonitor');
+  if (pm) return `${pm.metadata.namespace}/${pm.metadata.name}`;
+  const sm: any = objects.find((o) => o.kind === 'ServiceMonitor');
+  if (!sm) return undefined;
+  const selector: Record<string, string> = sm.spec?.selector?.matchLabels ?? {};
+  const svc = objects.find(
+    (o: any) => o.kind === 'Service' && Object.entries(selector).every(([k, v]) => o.metadata?.labels?.[k] === v),
+  );
+  return svc?.metadata.name;
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const q = (s: string): string => JSON.stringify(s);
+const jobSel = (c: MonitoredComponent): string => `job=${q(c.job!)}`;
+const has = (c: MonitoredComponent, m: string): boolean => c.metrics.includes(m);
+
+/** Thresholds in one place; the docs print them through the expressions. */
+export const THRESHOLDS = {
+  httpP99Seconds: 1,
+  httpErrorRatio: 0.05,
+  hls5xxRatio: 0.02,
+  cacheHitRatio: 0.8,
+  queueDepth: 500,
+  jobFailureRatio: 0.1,
+  gpuTempCelsius: 85,
+  gpuUtilPercent: 95,
+  dbConnectionsRatio: 0.8,
+  volumeFreeWarning: 0.15,
+  volumeFreeCritical: 0.05,
+  certDaysWarning: 14,
+  certDaysCritical: 3,
+} as const;
+
+/**
+ * Queue and database metrics of the transcoding stack's in-cluster backing services (rabbitmq_prometheus
+ * /metrics/detailed, postgres_exporter, redis_exporter), as their components declare them. Where the inventory
+ * points the stack at managed services, no component exposes these and their rules/panels are not rendered.
+ */
+export const BACKING_SERVICE_METRICS = {
+  /** Per queue (`queue` label). */
+  rabbitmqQueueReady: 'rabbitmq_detailed_queue_messages_ready',
+  /** Per database; summed for the server's open connections. */
+  pgConnections: 'pg_stat_database_numbackends',
+  pgMaxConnections: 'pg_settings_max_connections',
+  redisClients: 'redis_connected_clients',
+  redisMaxClients: 'redis_config_maxclients',
+} as const;
+
+const B = BACKING_SERVICE_METRICS;
+const T = THRESHOLDS;
+
+export const ALERTS: readonly AlertDefinition[] = [
+  {
+    alert: 'ServiceDown',
+    group: 'services',
+    severity: 'warning',
+    summary: 'A scrape target of {{ $labels.job }} is down',
+    description: '{{ $labels.instance }} of {{ $labels.job }} on {{ $externalLabels.cluster }} has not answered its metrics scrape for 5 minutes.',
+    firstSteps: ['`kubectl -n <namespace> get pods -l app.kubernetes.io/name=<component>`: crash loops, pending pods, failed probes.', 'Check the NetworkPolicy allows the `monitoring` namespace on the metrics port.'],
+    for: '5m',
+    expr: 'up{job="<component job>"} == 0',
+    perComponent: (c) => (c.job !== undefined ? `up{${jobSel(c)}} == 0` : undefined),
+  },
+  {
+    alert: 'HttpHighLatency',
+    group: 'services',
+    severity: 'warning',
+    summary: 'p99 latency of {{ $labels.job }} is above ' + T.httpP99Seconds + 's',
+    description: 'The 99th percentile of HTTP request duration of {{ $labels.job }} has been above ' + T.httpP99Seconds + 's for 10 minutes.',
+    firstSteps: ['Open the System overview dashboard: is one route or one pod slow?', 'Check CPU throttling and the dependencies (database, queue) of the service.'],
+    for: '10m',
+    expr: `histogram_quantile(0.99, sum by (job, le) (rate(${HTTP_METRICS.duration}_bucket{job="<component job>"}[5m]))) > ${T.httpP99Seconds}`,
+    perComponent: (c) =>
+      c.job !== undefined && has(c, HTTP_METRICS.duration)
+        ? `histogram_quantile(0.99, sum by (job, le) (rate(${HTTP_METRICS.duration}_bucket{${jobSel(c)}}[5m]))) > ${T.httpP99Seconds}`
+        : undefined,
+  },
+  {
+    alert: 'HttpHighErrorRate',
+    group: 'services',
+    severity: 'critical',
+    summary: 'More than ' + T.httpErrorRatio * 100 + '% of {{ $labels.job }} requests fail with 5xx',
+    description: 'The ratio of HTTP 5xx responses of {{ $labels.job }} has been above ' + T.httpErrorRatio * 100 + '% for 5 minutes.',
+    firstSteps: ['`kubectl -n <namespace> logs deploy/<component>`: look for the failing route.', 'Was there a rollout? `argocd app history <cluster>-<stack>`; roll back by reverting the pin.'],
+    for: '5m',
+    expr: `sum by (job) (rate(${HTTP_METRICS.requests}{job="<component job>", code=~"5.."}[5m])) / sum by (job) (rate(${HTTP_METRICS.requests}{job="<component job>"}[5m])) > ${T.httpErrorRatio}`,
+    perComponent: (c) =>
+      c.job !== undefined && has(c, HTTP_METRICS.requests)
+        ? `sum by (job) (rate(${HTTP_METRICS.requests}{${jobSel(c)}, code=~"5.."}[5m])) / sum by (job) (rate(${HTTP_METRICS.requests}{${jobSel(c)}}[5m])) > ${T.httpErrorRatio}`
+        : undefined,
+  },
+  {
+    alert: 'RtmpOriginDown',
+    group: 'streaming',
+    severity: 'critical',
+    summary: 'No RTMP origin is up',
+    description: 'Every RTMP origin target has been down for 2 minutes: publishers cannot ingest and HLS is not produced.',
+    firstSteps: ['`kubectl -n streaming get pods -l app.kubernetes.io/name=rtmp-origin`', 'Check the load balancer Service of the origin has endpoints and an external address.'],
+    for: '2m',
+    expr: `sum by (job) (up{job="<origin job>"}) == 0`,
+    perComponent: (c) => (c.job !== undefined && has(c, ORIGIN_METRICS.publishers) ? `sum by (job) (up{${jobSel(c)}}) == 0` : undefined),
+  },
+  {
+    alert: 'NoActivePublishers',
+    group: 'streaming',
+    severity: 'warning',
+    summary: 'No stream is being published',
+    description: 'The RTMP origin has had no active publisher for 15 minutes where live traffic is expected (the last environment of the promotion chain).',
+    firstSteps: ['Ask the broadcast team whether an encoder should be live.', 'Check the origin logs for rejected publishes and the load balancer for connection errors.'],
+    for: '15m',
+    expr: `sum(${ORIGIN_METRICS.publishers}) == 0`,
+    onlyWhereTrafficExpected: true,
+  },
+  {
+    alert: 'HlsHigh5xxRate',
+    group: 'streaming',
+    severity: 'critical',
+    summary: 'Viewers get HLS 5xx errors',
+    description: 'More than ' + T.hls5xxRatio * 100 + '% of HLS requests through ingress-nginx to the edge cache have failed with 5xx for 5 minutes.',
+    firstSteps: ['Streaming dashboard: is the origin up and publishing?', '`kubectl -n streaming logs deploy/edge-cache` for upstream errors.'],
+    for: '5m',
+    whenRunning: EDGE_CACHE,
+    expr: `sum(rate(nginx_ingress_controller_requests{exported_namespace="streaming", ingress="${EDGE_CACHE}", status=~"5.."}[5m])) / sum(rate(nginx_ingress_controller_requests{exported_namespace="streaming", ingress="${EDGE_CACHE}"}[5m])) > ${T.hls5xxRatio}`,
+  },
+  {
+    alert: 'EdgeCacheHitRatioLow',
+    group: 'streaming',
+    severity: 'warning',
+    summary: 'Edge cache hit ratio below ' + T.cacheHitRatio * 100 + '%',
+    description: 'The edge cache served less than ' + T.cacheHitRatio * 100 + '% of responses from cache over 30 minutes: the origin carries the viewer load.',
+    firstSteps: ['Check the cache volume is not full and the edge pods are not restarting (restarts empty the cache).', 'Check playlists/segments cache durations in the edge nginx config.'],
+    for: '30m',
+    expr: `sum(rate(${EDGE_METRICS.responses}{cache_status="HIT"}[10m])) / sum(rate(${EDGE_METRICS.responses}[10m])) < ${T.cacheHitRatio}`,
+  },
+  {
+    alert: 'TranscodeQueueDepthHigh',
+    group: 'transcoding',
+    severity: 'warning',
+    summary: 'Transcoding queue {{ $labels.queue }} has more than ' + T.queueDepth + ' jobs waiting',
+    description: 'Jobs are arriving faster than workers consume them for 15 minutes.',
+    firstSteps: ['Transcoding dashboard: are workers running and scaling (KEDA ScaledObject, HPA)?', 'Check the GPU nodes are schedulable on GPU clusters.'],
+    for: '15m',
+    expr: `max by (queue) (${B.rabbitmqQueueReady}) > ${T.queueDepth}`,
+  },
+  {
+    alert: 'TranscodeJobFailureRate',
+    group: 'transcoding',
+    severity: 'warning',
+    summary: 'More than ' + T.jobFailureRatio * 100 + '% of {{ $labels.device }} transcoding jobs fail',
+    description: 'The failed share of finished transcoding jobs has been above ' + T.jobFailureRatio * 100 + '% for 15 minutes.',
+    firstSteps: ['`kubectl -n transcoding logs deploy/transcode-worker-<device>`: which profile fails?', 'Compare with the last worker image pin change.'],
+    for: '15m',
+    expr: `sum by (device) (rate(${TRANSCODE_METRICS.jobs}{status="failed"}[15m])) / sum by (device) (rate(${TRANSCODE_METRICS.jobs}[15m])) > ${T.jobFailureRatio}`,
+  },
+  {
+    alert: 'GpuTemperatureHigh',
+    group: 'gpu',
+    severity: 'warning',
+    summary: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is above ' + T.gpuTempCelsius + '°C',
+    description: 'A GPU has been hotter than ' + T.gpuTempCelsius + '°C for 10 minutes; it will throttle.',
+    firstSteps: ['GPU dashboard: one card or the whole node?', 'Cordon the node if it keeps rising: `kubectl cordon <node>`.'],
+    for: '10m',
+    expr: `max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP) > ${T.gpuTempCelsius}`,
+  },
+  {
+    alert: 'GpuUtilisationSaturated',
+    group: 'gpu',
+    severity: 'warning',
+    summary: 'GPUs of {{ $labels.Hostname }} are saturated',
+    description: 'Average GPU utilisation of a node has been above ' + T.gpuUtilPercent + '% for 30 minutes: add GPU nodes or workers.',
+    firstSteps: ['Transcoding dashboard: is the GPU queue growing?', 'Raise the GPU node group size.'],
+    for: '30m',
+    expr: `avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL) > ${T.gpuUtilPercent}`,
+  },
+  {
+    alert: 'PostgresConnectionsHigh',
+    group: 'databases',
+    severity: 'warning',
+    summary: 'Postgres uses more than ' + T.dbConnectionsRatio * 100 + '% of its connections',
+    description: 'Open connections have been above ' + T.dbConnectionsRatio * 100 + '% of max_connections for 10 minutes; new clients will be refused.',
+    firstSteps: ['Storage/database dashboard: which client holds connections?', 'Look for connection leaks after a transcode-api rollout.'],
+    for: '10m',
+    expr: `sum by (job) (${B.pgConnections}) / max by (job) (${B.pgMaxConnections}) > ${T.dbConnectionsRatio}`,
+  },
+  {
+    alert: 'RedisConnectionsHigh',
+    group: 'databases',
+    severity: 'warning',
+    summary: 'Redis uses more than ' + T.dbConnectionsRatio * 100 + '% of its client slots',
+    description: 'Connected clients have been above ' + T.dbConnectionsRatio * 100 + '% of maxclients for 10 minutes.',
+    firstSteps: ['Storage/database dashboard: client count trend.', 'Look for clients that do not reuse connections.'],
+    for: '10m',
+    expr: `sum by (job) (${B.redisClients}) / max by (job) (${B.redisMaxClients}) > ${T.dbConnectionsRatio}`,
+  },
+  {
+    alert: 'PersistentVolumeFillingUp',
+    group: 'storage',
+    severity: 'warning',
+    summary: 'Volume {{ $labels.persistentvolumeclaim }} is more than ' + (100 - T.volumeFreeWarning * 100) + '% full',
+    description: 'PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has less than ' + T.volumeFreeWarning * 100 + '% free space.',
+    firstSteps: ['Storage dashboard: growth rate.', 'Expand the PVC (the storage class must allow expansion) or lower retention in the inventory.'],
+    for: '15m',
+    expr: `kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < ${T.volumeFreeWarning}`,
+  },
+  {
+    alert: 'PersistentVolumeFull',
+    group: 'storage',
+    severity: 'critical',
+    summary: 'Volume {{ $labels.persistentvolumeclaim }} is almost full',
+    description: 'PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has less than ' + T.volumeFreeCritical * 100 + '% free space; writes will fail.',
+    firstSteps: ['Expand the PVC now, or free space (e.g. lower Prometheus retention).'],
+    for: '5m',
+    expr: `kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < ${T.volumeFreeCritical}`,
+  },
+  {
+    alert: 'PersistentVolumeClaimNotBound',
+    group: 'storage',
+    severity: 'warning',
+    summary: 'PVC {{ $labels.persistentvolumeclaim }} is {{ $labels.phase }}',
+    description: 'A PersistentVolumeClaim has been Pending or Lost for 15 minutes: a storage provisioning or attach error.',
+    firstSteps: ['`kubectl -n <namespace> describe pvc <name>`: provisioner events.', 'Check the storage class named in clusters.yaml exists.'],
+    for: '15m',
+    expr: 'kube_persistentvolumeclaim_status_phase{phase=~"Pending|Lost"} == 1',
+  },
+  {
+    alert: 'CertificateExpiringSoon',
+    group: 'platform',
+    severity: 'warning',
+    summary: 'Certificate {{ $labels.name }} expires in less than ' + T.certDaysWarning + ' days',
+    description: 'cert-manager has not renewed {{ $labels.namespace }}/{{ $labels.name }}; renewal normally happens 30 days before expiry.',
+    firstSteps: ['`kubectl -n <namespace> describe certificate <name>` and its CertificateRequest/Order/Challenge.', 'Check the HTTP-01/DNS-01 solver can reach the host.'],
+    for: '1h',
+    expr: `(certmanager_certificate_expiration_timestamp_seconds - time()) < ${T.certDaysWarning} * 86400`,
+  },
+  {
+    alert: 'CertificateExpiryCritical',
+    group: 'platform',
+    severity: 'critical',
+    summary: 'Certificate {{ $labels.name }} expires in less than ' + T.certDaysCritical + ' days',
+    description: 'Viewers will get TLS errors when {{ $labels.namespace }}/{{ $labels.name }} expires.',
+    firstSteps: ['Same as CertificateExpiringSoon, now urgent; as a last resort delete the Secret to force reissue.'],
+    for: '10m',
+    expr: `(certmanager_certificate_expiration_timestamp_seconds - time()) < ${T.certDaysCritical} * 86400`,
+  },
+  {
+    alert: 'ArgoCdAppDegraded',
+    group: 'platform',
+    severity: 'warning',
+    summary: 'Argo CD application {{ $labels.name }} is Degraded',
+    description: 'An Application has reported health Degraded for 15 minutes (only series on the hub, which runs Argo CD).',
+    firstSteps: ['`argocd app get {{ $labels.name }}`: which resource is unhealthy?'],
+    for: '15m',
+    expr: 'argocd_app_info{health_status="Degraded"} == 1',
+  },
+  {
+    alert: 'ArgoCdAppOutOfSync',
+    group: 'platform',
+    severity: 'warning',
+    summary: 'Argo CD application {{ $labels.name }} is OutOfSync',
+    description: 'An Application has differed from Git for 30 minutes: a failed sync or a manual change.',
+    firstSteps: ['`argocd app diff {{ $labels.name }}`', '`argocd app sync {{ $labels.name }}` once the diff is understood.'],
+    for: '30m',
+    expr: 'argocd_app_info{sync_status="OutOfSync"} == 1',
+  },
+  {
+    alert: 'PodCrashLooping',
+    group: 'services',
+    severity: 'warning',
+    summary: 'Container {{ $labels.container }} of {{ $labels.pod }} restarts repeatedly',
+    description: 'A container of a fleet namespace has restarted more than 3 times in 15 minutes.',
+    firstSteps: ['`kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} -c {{ $labels.container }} --previous`'],
+    for: '5m',
+    expr: `increase(kube_pod_container_status_restarts_total{namespace=~"${STACKS.map(stackNamespace).join('|')}"}[15m]) > 3`,
+  },
+];
+
+export interface RuleContext {
+  /** Components running on the cluster (every stack), with their objects. */
+  readonly components: readonly MonitoredComponent[];
+  /** Whether the metric can exist on this cluster (exposed by a running component or a present exporter). */
+  readonly provided: (metric: string) => boolean;
+  readonly trafficExpected: boolean;
+}
+
+export interface RenderedRule {
+  readonly group: AlertGroup;
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: Severity; readonly component?: string };
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string };
+}
+
+/** Runbook anchor of an alert in docs/alerts.md (GitHub lower-cases headings). */
+export const alertAnchor = (alert: string): string => alert.toLowerCase();
+
+/** `<repoURL without .git>/blob/<revision>/docs/alerts.md#<alert>` */
+export const runbookUrl = (git: { repoURL: string; targetRevision: string }, alert: string): string =>
+  `${git.repoURL.replace(/\.git$/, '')}/blob/${git.targetRevision}/docs/alerts.md#${alertAnchor(alert)}`;
+
+/** The rules of one cluster, sorted by alert then component; each only when all its metrics can exist there. */
+export const rulesFor = (ctx: RuleContext, git: { repoURL: string; targetRevision: string }): RenderedRule[] => {
+  const rules: RenderedRule[] = [];
+  const usable = (expr: string): boolean => parsePromQL(expr).metrics.every(ctx.provided);
+  const annotations = (a: AlertDefinition): RenderedRule['annotations'] => ({
+    summary: a.summary,
+    description: a.description,
+    runbook_url: runbookUrl(git, a.alert),
+  });
+  for (const a of ALERTS) {
+    if (a.onlyWhereTrafficExpected && !ctx.trafficExpected) continue;
+    if (a.whenRunning !== undefined && !ctx.components.some((c) => c.name === a.whenRunning)) continue;
+    if (a.perComponent) {
+      for (const c of [...ctx.components].sort((x, y) => x.name.localeCompare(y.name))) {
+        const expr = a.perComponent(c);
+        if (expr === undefined || !usable(expr)) continue;
+        rules.push({ group: a.group, alert: a.alert, expr, for: a.for, labels: { severity: a.severity, component: c.name }, annotations: annotations(a) });
+      }
+    } else if (usable(a.expr)) {
+      rules.push({ group: a.group, alert: a.alert, expr: a.expr, for: a.for, labels: { severity: a.severity }, annotations: annotations(a) });
+    }
+  }
+  return rules;
+};
+
+/** Components as the rules see them. */
+export const monitoredComponents = (components: readonly Component[], objectsOf: (c: Component) => readonly K8sObject[]): MonitoredComponent[] =>
+  components.map((c) => ({ name: c.name, stack: c.stack, job: scrapeJob(objectsOf(c)), metrics: c.metrics ?? [] }));

@@ -1,0 +1,107 @@
+// In-cluster backing services and their backups on the shipped fleet, after real Kustomize: StatefulSets with
+// headless Services and PVC templates on the cluster's storage class, and backup CronJobs as the issue specifies.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { podSpecOf, renderFleetBuilds, type BuiltObject, type RenderedFleet } from '../../support/rendered.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests narrow what they read
+type Loose = Record<string, any>;
+const spec = (o: BuiltObject): Loose => o.spec as Loose;
+
+describe('transcoding stateful services', () => {
+  let fleet: RenderedFleet;
+  beforeAll(async () => {
+    fleet = await renderFleetBuilds();
+  });
+  afterAll(async () => fleet.dispose());
+
+  const statefulSets = (cluster: string): string[] =>
+    fleet
+      .objects(cluster, 'transcoding')
+      .filter((o) => o.kind === 'StatefulSet')
+      .map((o) => o.metadata.name)
+      .sort();
+
+  it.each([
+    // dev: everything in-cluster, MinIO as the object store.
+    ['dev-k3d', ['minio', 'postgres', 'rabbitmq', 'redis']],
+    // staging: media and backups in S3, databases in-cluster.
+    ['staging-eu-west-1', ['postgres', 'rabbitmq', 'redis']],
+  ])('%s runs %j', (cluster, expected) => {
+    expect(statefulSets(cluster)).toEqual(expected);
+  });
+
+  it.each([
+    ['dev-k3d', 'postgres', 'local-path'],
+    ['dev-k3d', 'redis', 'local-path'],
+    ['dev-k3d', 'rabbitmq', 'local-path'],
+    ['dev-k3d', 'minio', 'local-path'],
+    ['staging-eu-west-1', 'postgres', 'gp3'],
+    ['staging-eu-west-1', 'rabbitmq', 'gp3'],
+  ])('%s %s: headless Service and PVC templates on storage class %s', (cluster, name, storageClass) => {
+    const sts = fleet.find(cluster, 'transcoding', 'StatefulSet', name);
+    const svc = fleet.find(cluster, 'transcoding', 'Service', spec(sts).serviceName);
+    expect(spec(svc).clusterIP).toBe('None');
+    expect(spec(svc).selector).toEqual(spec(sts).selector.matchLabels);
+    const claims = spec(sts).volumeClaimTemplates as Loose[];
+    expect(claims.length).toBeGreaterThan(0);
+    for (const c of claims) {
+      expect(c.spec.storageClassName).toBe(storageClass);
+      expect(c.spec.resources.requests.storage).toMatch(/Gi$/);
+    }
+    // Every claim is mounted by the main container.
+    const mounts = (podSpecOf(sts).containers[0]!.volumeMounts as Loose[]).map((m) => m.name);
+    expect(mounts).toEqual(expect.arrayContaining(claims.map((c) => c.metadata.name)));
+    expect(sts.spec?.replicas).toBe(1);
+  });
+
+  it.each(['postgres', 'redis', 'rabbitmq', 'minio'])('%s: restricted, probed, credentials only by Secret reference', (name) => {
+    const pod = podSpecOf(fleet.find('dev-k3d', 'transcoding', 'StatefulSet', name));
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    for (const c of pod.containers as Loose[]) {
+      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(c.readinessProbe && c.livenessProbe, `${name}/${c.name}`).toBeTruthy();
+      expect(c.resources.requests.memory && c.resources.limits.memory).toBeTruthy();
+      for (const e of (c.env ?? []) as Loose[]) {
+        if (/PASS|USER|AUTH/.test(e.name)) expect(e.valueFrom?.secretKeyRef?.name, e.name).toBe(`${name}-credentials`);
+      }
+    }
+    expect(fleet.find('dev-k3d', 'transcoding', 'ExternalSecret', `${name}-credentials`).apiVersion).toBe('external-secrets.io/v1');
+  });
+
+  it.each([
+    ['postgres-backup', '0 2 * * *'],
+    ['redis-backup', '0 3 * * *'],
+  ])('%s runs at %s UTC, never concurrently, with bounded retries', (name, schedule) => {
+    for (const cluster of ['dev-k3d', 'staging-eu-west-1']) {
+      const s = spec(fleet.find(cluster, 'transcoding', 'CronJob', name));
+      expect(s).toMatchObject({ schedule, timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid', suspend: false });
+      expect(s.startingDeadlineSeconds).toBeGreaterThan(0);
+      expect(s.jobTemplate.spec.backoffLimit).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it.each([
+    ['dev-k3d', 'postgres-backup', 'http://minio.transcoding.svc.cluster.local:9000', 'transcode-media-backups'],
+    ['staging-eu-west-1', 'redis-backup', 'https://s3.eu-west-1.amazonaws.com', 'acme-media-transcode-staging-euw1-backups'],
+  ])('%s %s: compressed dump uploaded to %s/%s with 30-day retention', (cluster, name, endpoint, bucket) => {
+    const config = fleet.find(cluster, 'transcoding', 'ConfigMap', `${name}-config`).data!;
+    expect(config).toMatchObject({ S3_ENDPOINT: endpoint, BACKUP_BUCKET: bucket, RETENTION_DAYS: '30' });
+    const pod = podSpecOf(fleet.find(cluster, 'transcoding', 'CronJob', name));
+    const dump = JSON.stringify((pod.initContainers as Loose[])[0]!.command);
+    expect(dump).toMatch(/--compress=9|gzip -9/);
+    const upload = JSON.stringify(pod.containers[0]!.command);
+    // Retention enforced twice: lifecycle rule on the bucket and an explicit delete of older dumps.
+    expect(upload).toContain('mc ilm import');
+    expect(upload).toContain('--older-than \\"${RETENTION_DAYS}d\\"');
+  });
+
+  it('the postgres restore template is a suspended CronJob with the backup identity', () => {
+    const restore = fleet.find('dev-k3d', 'transcoding', 'CronJob', 'postgres-restore');
+    expect(spec(restore).suspend).toBe(true);
+    expect(spec(restore).concurrencyPolicy).toBe('Forbid');
+    const labels = spec(restore).jobTemplate.spec.template.metadata.labels;
+    expect(labels['app.kubernetes.io/name']).toBe('postgres-backup');
+    expect(JSON.stringify(podSpecOf(restore).containers[0]!.command)).toContain('pg_restore');
+  });
+
+});
