@@ -1,6 +1,7 @@
 // overlays/<env>/<stack>/<app>/: one Kustomize Component per app and environment, holding only what the
 // environment decides — image pins, replicas or an HPA, resources. Components (not Kustomizations) so each
 // cluster composes exactly the apps it runs, and a replicas entry never targets an app that is absent.
+import { fastScaleUp } from '../components/scaling.ts';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { BaseContext, Component, JsonPatch, JsonPatchOp, K8sObject } from '../components/component.ts';
 import { toK8sResources } from '../components/builders.ts';
@@ -40,14 +41,7 @@ export const horizontalPodAutoscaler = (
       maxReplicas: a.maxReplicas,
       metrics,
       behavior: {
-        scaleUp: {
-          stabilizationWindowSeconds: a.scaleUpStabilizationSeconds ?? 0,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 100, periodSeconds: 30 },
-            { type: 'Pods', value: 4, periodSeconds: 30 },
-          ],
-        },
+        scaleUp: fastScaleUp(a),
         scaleDown: {
           stabilizationWindowSeconds: a.scaleDownStabilizationSeconds ?? 300,
           selectPolicy: 'Min',

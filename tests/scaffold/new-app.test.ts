@@ -49,9 +49,9 @@ describe('pnpm new app', () => {
     const dev = await readFile(join(root, 'clusters', 'dev-k3d', 'streaming', 'cluster-resources.yaml'), 'utf8');
     expect(dev).toContain('host: ad-insertion.dev.media.localtest.me');
     const prod = await readFile(join(root, 'clusters', 'prod-eu-west-1', 'streaming', 'cluster-resources.yaml'), 'utf8');
-    expect(prod).toMatch(/kind: VirtualService\nmetadata:\n  name: ad-insertion\n/);
+    expect(prod).toMatch(/kind: VirtualService\nmetadata:\n {2}name: ad-insertion\n/);
     expect(prod).toContain('- ad-insertion.euw1.media.acme-media.net');
-    expect(prod).not.toMatch(/kind: Ingress\nmetadata:\n  name: ad-insertion/);
+    expect(prod).not.toMatch(/kind: Ingress\nmetadata:\n {2}name: ad-insertion/);
     const fleetBefore = before.get('inventory/fleet.yaml')!;
     const fleetAfter = await readFile(join(root, 'inventory', 'fleet.yaml'), 'utf8');
     // Only insertions: removing the inserted lines gives back the original file byte for byte.

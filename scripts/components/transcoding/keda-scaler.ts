@@ -1,6 +1,7 @@
 // Queue-depth autoscaling of the workers: a KEDA ScaledObject on the RabbitMQ queue the worker consumes, with a
 // TriggerAuthentication reading the broker URL from a Secret that external-secrets materialises. Rendered by the
 // environment overlay in place of the default HPA when the environment sets `autoscaling` for the worker.
+import { fastScaleUp } from '../scaling.ts';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { ITriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import type { Autoscaling } from '../../inventory/schema.ts';
@@ -43,14 +44,7 @@ export const queueScaler = (s: QueueScalerSpec, a: Autoscaling): K8sObject[] => 
       advanced: {
         horizontalPodAutoscalerConfig: {
           behavior: {
-            scaleUp: {
-              stabilizationWindowSeconds: a.scaleUpStabilizationSeconds ?? 0,
-              selectPolicy: 'Max',
-              policies: [
-                { type: 'Percent', value: 100, periodSeconds: 30 },
-                { type: 'Pods', value: 4, periodSeconds: 30 },
-              ],
-            },
+            scaleUp: fastScaleUp(a),
             // Workers run long jobs: remove them slowly so a short lull does not kill busy pods' successors.
             scaleDown: {
               stabilizationWindowSeconds: a.scaleDownStabilizationSeconds ?? 300,
