@@ -209,13 +209,14 @@ const markdown = (engine: KustomizeEngine, floor: FloorResult, sizes: readonly S
   const ratioOf = (p: { medianMs: number; floorMs: number }): number => p.medianMs / p.floorMs;
   const worstStack = Math.max(...floor.perStack.filter((p) => p.path !== 'argocd').map(ratioOf));
   const worstAll = Math.max(...floor.perStack.map(ratioOf));
+  const rootRatio = Math.max(...floor.perStack.filter((p) => p.path === 'argocd').map(ratioOf));
   const worstWall = Math.max(...sizes.map((s) => s.wallToBuildRatio));
   const minRate = Math.min(...sizes.map((s) => s.checkObjectsPerSecond));
   lines.push(
     '',
     '| target | measured | result |',
     '| --- | --- | --- |',
-    `| each Application's build ≤ ${TARGETS.appBuildFloorRatio} × floor | stack Applications ≤ ${round(worstStack, 2)} ×; the root's argocd/ ${round(worstAll, 2)} × | ${pass(worstAll <= TARGETS.appBuildFloorRatio)} (stacks ${pass(worstStack <= TARGETS.appBuildFloorRatio)}) |`,
+    `| each Application's build ≤ ${TARGETS.appBuildFloorRatio} × floor | stack Applications ≤ ${round(worstStack, 2)} ×; the root's argocd/ ${round(rootRatio, 2)} × | ${pass(worstAll <= TARGETS.appBuildFloorRatio)} (stacks ${pass(worstStack <= TARGETS.appBuildFloorRatio)}, root ${pass(rootRatio <= TARGETS.appBuildFloorRatio)}) |`,
     `| validate wall ≤ ${TARGETS.wallToBuildRatio} × Σ builds ÷ cores | ${sizes.map((s) => `${round(s.wallToBuildRatio, 2)} (${s.clusters})`).join(', ')} | ${pass(worstWall <= TARGETS.wallToBuildRatio)} |`,
     `| parse + schema + policy ≥ ${TARGETS.checkObjectsPerSecond.toLocaleString('en-US')} objects/s | ${Math.round(minRate).toLocaleString('en-US')} objects/s (lowest) | ${pass(minRate >= TARGETS.checkObjectsPerSecond)} |`,
     `| default fleet validate ≤ ${TARGETS.defaultFleetValidateMs / 1000} s | ${round(defaultFleet.ms / 1000, 2)} s (${defaultFleet.ok ? 'ok' : 'findings'}) | ${pass(defaultFleet.ms <= TARGETS.defaultFleetValidateMs)} |`,

@@ -35,6 +35,21 @@ export function checkPlatformClusters(input: CrossCheckInput, report: Report): v
     const own = entry.platform;
     const acmeIssue = own?.acme === undefined ? undefined : acmeProblem(own.acme);
     if (acmeIssue !== undefined) report(issueAt(clusters.source, ['clusters', index, 'platform', 'acme'], 'key', `cluster ${entry.name}: ${acmeIssue}`));
+    // On mesh clusters the streaming hosts enter through the Istio gateway, so an HTTP-01 challenge answered by an
+    // nginx Ingress is never reached and the gateway's certificate would stay pending forever.
+    const acme = own?.acme ?? fleetAcme ?? {};
+    if ((entry.capabilities ?? []).includes('mesh') && entry.stacks.includes('streaming') && (acme.solver ?? 'http01') === 'http01' && (acme.ingressClass ?? 'nginx') === 'nginx') {
+      const [source, path] = own?.acme !== undefined ? [clusters.source, ['clusters', index, 'platform', 'acme']] : fleetAcme !== undefined ? [fleet!.source, ['platform', 'acme', 'solver']] : [clusters.source, ['clusters', index, 'capabilities']];
+      report(
+        issueAt(
+          source,
+          path,
+          own?.acme !== undefined || fleetAcme !== undefined ? 'key' : 'value',
+          `cluster ${entry.name}: expected a DNS-01 solver (route53 or cloudflare) for a mesh cluster running streaming, found HTTP-01 through ` +
+            'ingress class nginx: its public hosts enter through the Istio gateway, which never routes the challenge to nginx',
+        ),
+      );
+    }
     const store = own?.secretStore ?? fleet?.value.platform?.secretStore ?? {};
     const storeIssue = secretStoreProblem(store, entry.region);
     if (storeIssue !== undefined) {

@@ -27,8 +27,18 @@ const cases: Array<{ name: string; edits: InventoryEdit[]; message: RegExp }> = 
   },
   {
     name: 'route53 without its hosted zone',
-    edits: [{ file: 'fleet.yaml', path: ['platform', 'acme', 'solver'], value: 'route53' }],
-    message: /fleet\.yaml:\d+:\d+ platform\.acme: solver route53 needs route53\.hostedZoneID \(used by dev-k3d, /,
+    edits: [{ file: 'fleet.yaml', path: ['platform', 'acme', 'route53'], value: undefined }],
+    message: /fleet\.yaml:\d+:\d+ platform\.acme: solver route53 needs route53\.hostedZoneID \(used by prod-eu-west-1, /,
+  },
+  {
+    name: 'HTTP-01 through nginx on mesh clusters, whose hosts enter through the Istio gateway',
+    edits: [{ file: 'fleet.yaml', path: ['platform', 'acme'], value: { email: 'platform@acme-media.net', solver: 'http01' } }],
+    message: /fleet\.yaml:\d+:\d+ platform\.acme\.solver: cluster staging-eu-west-1: expected a DNS-01 solver .* found HTTP-01 through ingress class nginx/,
+  },
+  {
+    name: 'a mesh cluster\'s own HTTP-01 block',
+    edits: [{ file: 'clusters.yaml', path: ['clusters', staging, 'platform'], value: { acme: { solver: 'http01' } } }],
+    message: /clusters\.yaml:\d+:\d+ clusters\[\d+\]\.platform\.acme: cluster staging-eu-west-1: expected a DNS-01 solver/,
   },
   {
     name: 'a cluster\'s own cloudflare solver without its token key',

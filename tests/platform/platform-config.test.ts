@@ -25,6 +25,11 @@ interface GroupKind {
 const projectOf = async (root: string): Promise<{ spec: { clusterResourceWhitelist: GroupKind[]; namespaceResourceWhitelist: GroupKind[]; sourceRepos: string[] } }> =>
   parse(await readFile(join(root, 'argocd/projects/platform-appproject.yaml'), 'utf8')) as never;
 
+const route53 = (region: string, zone: string): Record<string, unknown> => ({
+  dns01: { route53: { region, hostedZoneID: 'Z0ACMEMEDIA0NET1' } },
+  selector: { dnsZones: [zone] },
+});
+
 describe('platform config (shipped fleet)', () => {
   let fleet: Fleet;
   let rendered: PlatformFleet;
@@ -36,19 +41,21 @@ describe('platform config (shipped fleet)', () => {
   afterAll(async () => rendered.dispose());
 
   it.each([
-    { cluster: 'dev-k3d', issuer: 'letsencrypt-staging', server: STAGING },
-    { cluster: 'staging-eu-west-1', issuer: 'letsencrypt-staging', server: STAGING },
-    { cluster: 'prod-eu-west-1', issuer: 'letsencrypt-prod', server: PRODUCTION },
-    { cluster: 'prod-us-east-1', issuer: 'letsencrypt-prod', server: PRODUCTION },
-    { cluster: 'prod-gpu-us-east-1', issuer: 'letsencrypt-prod', server: PRODUCTION },
-  ])('gives $cluster the ClusterIssuer $issuer on $server, named as its environment expects', ({ cluster, issuer, server }) => {
+    // dev answers HTTP-01 through nginx; the AWS clusters use DNS-01 in Route 53 for their own domain (the mesh
+    // clusters' public hosts enter through the Istio gateway, which would never route an HTTP-01 challenge to nginx).
+    { cluster: 'dev-k3d', issuer: 'letsencrypt-staging', server: STAGING, solver: { http01: { ingress: { ingressClassName: 'nginx' } } } },
+    { cluster: 'staging-eu-west-1', issuer: 'letsencrypt-staging', server: STAGING, solver: route53('eu-west-1', 'staging-euw1.media.acme-media.net') },
+    { cluster: 'prod-eu-west-1', issuer: 'letsencrypt-prod', server: PRODUCTION, solver: route53('eu-west-1', 'euw1.media.acme-media.net') },
+    { cluster: 'prod-us-east-1', issuer: 'letsencrypt-prod', server: PRODUCTION, solver: route53('us-east-1', 'use1.media.acme-media.net') },
+    { cluster: 'prod-gpu-us-east-1', issuer: 'letsencrypt-prod', server: PRODUCTION, solver: route53('us-east-1', 'gpu-use1.media.acme-media.net') },
+  ])('gives $cluster the ClusterIssuer $issuer on $server, named as its environment expects', ({ cluster, issuer, server, solver }) => {
     const issuers = rendered.objects(cluster, 'platform').filter((o) => o.kind === 'ClusterIssuer');
     expect(issuers.map((o) => o.metadata.name)).toEqual([issuer]);
     const env = fleet.environments.find((e) => e.name === fleet.clusters.find((c) => c.name === cluster)!.environment)!;
     expect(env.clusterIssuer).toBe(issuer);
     const acme = specOf(issuers[0]!).acme;
     expect(acme).toMatchObject({ server, email: 'platform@acme-media.net', privateKeySecretRef: { name: `${issuer}-account-key` } });
-    expect(acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'nginx' } } }]);
+    expect(acme.solvers).toEqual([solver]);
   });
 
   it.each([
