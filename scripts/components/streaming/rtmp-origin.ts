@@ -154,8 +154,9 @@ const base = (ctx: BaseContext): K8sObject[] => {
       stack: 'streaming',
       app: RTMP_ORIGIN,
       ports: [
-        { name: 'hls', port: HLS_PORT, targetPort: 'hls', protocol: 'TCP' },
-        { name: 'flv', port: FLV_PORT, targetPort: 'flv', protocol: 'TCP' },
+        // appProtocol tells Istio's sidecars these are HTTP (port names alone would leave them to sniffing).
+        { name: 'hls', port: HLS_PORT, targetPort: 'hls', protocol: 'TCP', appProtocol: 'http' },
+        { name: 'flv', port: FLV_PORT, targetPort: 'flv', protocol: 'TCP', appProtocol: 'http' },
         { name: 'metrics', port: ORIGIN_METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' },
       ],
     }),
@@ -189,7 +190,7 @@ const rtmpService = ({ cluster }: ClusterContext): IService & K8sObject => {
     type: viaLoadBalancer ? 'LoadBalancer' : 'ClusterIP',
     // Local keeps the publisher's address and avoids a second hop.
     externalTrafficPolicy: viaLoadBalancer ? 'Local' : undefined,
-    ports: [{ name: 'rtmp', port: RTMP_PORT, targetPort: 'rtmp', protocol: 'TCP' }],
+    ports: [{ name: 'rtmp', port: RTMP_PORT, targetPort: 'rtmp', protocol: 'TCP', appProtocol: 'tcp' }],
   });
   return Object.keys(annotations).length > 0 ? { ...svc, metadata: { ...svc.metadata, annotations } } : svc;
 };
