@@ -20,7 +20,7 @@ export const kustomizationFile = (
   body: {
     resources?: readonly string[];
     components?: readonly string[];
-    images?: readonly Record<string, string>[];
+    images?: readonly { readonly name: string; readonly newTag: string; readonly digest?: string }[];
     replicas?: readonly { name: string; count: number }[];
     labels?: readonly Record<string, unknown>[];
     patches?: readonly JsonPatch[];

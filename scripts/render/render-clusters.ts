@@ -9,6 +9,7 @@ import type { Cluster, Environment } from '../model/fleet.ts';
 import type { BaseContext } from '../components/component.ts';
 import type { GeneratedFile } from './generated-file.ts';
 import { kustomizationFile, relativeDir } from './kustomize-files.ts';
+import { imagePins } from './render-overlays.ts';
 import { compareKeys, yamlStreamFile } from './serialize.ts';
 
 /** Objects in a stable order: by kind, then namespace, then name. */
@@ -29,15 +30,21 @@ export const renderClusterStack = (
   const patches = components.flatMap((c) => c.clusterPatches?.(clusterCtx) ?? []);
   const resources: GeneratedFile[] =
     own.length > 0 ? [{ path: posixJoin(dir, CLUSTER_RESOURCES_FILE), content: yamlStreamFile([...own].sort(byIdentity)) }] : [];
+  // The cluster's own objects get the environment's pins of the images they run (e.g. the on-demand k6 CronJob);
+  // the apps' objects get theirs from their overlays.
+  const ownText = JSON.stringify(own);
+  const images = [...new Map(components.flatMap((c) => imagePins(ctx, environment, c)).map((i) => [i.name, i])).values()]
+    .filter((i) => ownText.includes(`"${i.name}"`))
+    .sort((a, b) => a.name.localeCompare(b.name));
   return [
     ...resources,
     kustomizationFile(dir, 'Kustomization', {
       resources: [
         relativeDir(dir, basePath(stack, NAMESPACE_UNIT)),
-        ...components.map((c) => relativeDir(dir, basePath(stack, c.name))),
+        ...components.map((c) => relativeDir(dir, overlayPath(environment.name, stack, c.name))),
         ...(resources.length > 0 ? [CLUSTER_RESOURCES_FILE] : []),
       ],
-      components: components.map((c) => relativeDir(dir, overlayPath(environment.name, stack, c.name))),
+      images,
       labels: [
         {
           includeSelectors: false,

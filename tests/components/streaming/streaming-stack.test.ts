@@ -32,7 +32,7 @@ describe('RTMP ingest', () => {
     const svc = spec(fleet.find(cluster, 'streaming', 'Service', 'rtmp-origin-rtmp'));
     expect(svc.type).toBe('LoadBalancer');
     expect(svc.externalTrafficPolicy).toBe('Local');
-    expect(svc.ports).toEqual([{ name: 'rtmp', port: 1935, protocol: 'TCP', targetPort: 'rtmp' }]);
+    expect(svc.ports).toEqual([{ name: 'rtmp', port: 1935, protocol: 'TCP', targetPort: 'rtmp', appProtocol: 'tcp' }]);
   });
 
   it('annotates the RTMP load balancer for the cluster flavour (aws-nlb) and not on klipper', () => {
