@@ -59,7 +59,28 @@ export const clusterRules = (ctx: ClusterContext): RenderedRule[] => {
   return rules;
 };
 
+/**
+ * Clusters that run the same components with the same exporters in the same kind of environment get the same
+ * rules: one object per such signature (per render), so a thousand clusters compute — and serialise — a handful.
+ */
+const ruleCache = new WeakMap<object, Map<string, IPrometheusRule & K8sObject>>();
+
 export const prometheusRule = (ctx: ClusterContext): IPrometheusRule & K8sObject => {
+  const signature = [
+    componentsRunningOn(ctx).map((c) => c.name).join(','),
+    exportersOn(ctx).map((e) => e.name).join(','),
+    ctx.environment.promotesTo === undefined ? 'last' : 'promotes',
+  ].join('|');
+  let perRender = ruleCache.get(ctx.components);
+  if (!perRender) ruleCache.set(ctx.components, (perRender = new Map()));
+  const cached = perRender.get(signature);
+  if (cached) return cached;
+  const rule = renderPrometheusRule(ctx);
+  perRender.set(signature, rule);
+  return rule;
+};
+
+const renderPrometheusRule = (ctx: ClusterContext): IPrometheusRule & K8sObject => {
   const rules = clusterRules(ctx);
   return {
     apiVersion: 'monitoring.coreos.com/v1',

@@ -12,6 +12,9 @@ import { kustomizationFile, relativeDir } from './kustomize-files.ts';
 import { imagePins } from './render-overlays.ts';
 import { compareKeys, yamlStreamFile } from './serialize.ts';
 
+/** Kinds whose pod templates name images; only these can need a pin. */
+const WORKLOAD_KINDS = new Set(['CronJob', 'DaemonSet', 'Deployment', 'Job', 'Pod', 'StatefulSet']);
+
 /** Objects in a stable order: by kind, then namespace, then name. */
 const byIdentity = (a: K8sObject, b: K8sObject): number =>
   compareKeys(a.kind, b.kind) || compareKeys(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareKeys(a.metadata.name, b.metadata.name);
@@ -32,7 +35,7 @@ export const renderClusterStack = (
     own.length > 0 ? [{ path: posixJoin(dir, CLUSTER_RESOURCES_FILE), content: yamlStreamFile([...own].sort(byIdentity)) }] : [];
   // The cluster's own objects get the environment's pins of the images they run (e.g. the on-demand k6 CronJob);
   // the apps' objects get theirs from their overlays.
-  const ownText = JSON.stringify(own);
+  const ownText = JSON.stringify(own.filter((o) => WORKLOAD_KINDS.has(o.kind)));
   const images = [...new Map(components.flatMap((c) => imagePins(ctx, environment, c)).map((i) => [i.name, i])).values()]
     .filter((i) => ownText.includes(`"${i.name}"`))
     .sort((a, b) => a.name.localeCompare(b.name));

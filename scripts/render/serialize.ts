@@ -47,7 +47,16 @@ export const generatedHeader = (source = 'inventory/'): string =>
  * plain scalars only where no YAML 1.1 or 1.2 reader can misread them, double quotes otherwise, literal blocks for
  * multi-line strings, no line folding, no anchors.
  */
-export const yamlBody = (value: unknown): string => emitYaml(value, compareKeys);
+export const yamlBody = (value: unknown): string => {
+  if (typeof value !== 'object' || value === null) return emitYaml(value, compareKeys);
+  // Rendered objects are never mutated, and renders share one object wherever the content is the same (e.g. the
+  // alert rules of clusters that run the same components): serialise each object once.
+  let text = emitted.get(value);
+  if (text === undefined) emitted.set(value, (text = emitYaml(value, compareKeys)));
+  return text;
+};
+
+const emitted = new WeakMap<object, string>();
 
 /** A complete generated YAML file: header + one document. */
 export const yamlFile = (value: unknown): string => generatedHeader() + yamlBody(value);
