@@ -75,6 +75,18 @@ export interface DeploymentSpec {
 }
 
 /**
+ * Replicas spread across zones (best effort) and nodes: `ScheduleAnyway` for stateless apps, `DoNotSchedule` on
+ * nodes for stateful members, where two on one node would lose quorum or data together.
+ */
+export const spreadAcrossZonesAndNodes = (
+  app: string,
+  acrossNodes: 'ScheduleAnyway' | 'DoNotSchedule',
+): NonNullable<IPodSpec['topologySpreadConstraints']> => [
+  { labelSelector: { matchLabels: selectorLabels(app) }, maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
+  { labelSelector: { matchLabels: selectorLabels(app) }, maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: acrossNodes },
+];
+
+/**
  * A Deployment without `replicas`: the environment overlay sets a count, or an HPA owns it, so the base
  * never fights either. Spread across zones and nodes so one failure does not take every replica.
  */
@@ -98,20 +110,7 @@ export const deployment = (s: DeploymentSpec): IDeployment & K8sObject => ({
         serviceAccountName: s.serviceAccountName,
         terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
         tolerations: s.tolerations,
-        topologySpreadConstraints: [
-          {
-            labelSelector: { matchLabels: selectorLabels(s.name) },
-            maxSkew: 1,
-            topologyKey: 'topology.kubernetes.io/zone',
-            whenUnsatisfiable: 'ScheduleAnyway',
-          },
-          {
-            labelSelector: { matchLabels: selectorLabels(s.name) },
-            maxSkew: 1,
-            topologyKey: 'kubernetes.io/hostname',
-            whenUnsatisfiable: 'ScheduleAnyway',
-          },
-        ],
+        topologySpreadConstraints: spreadAcrossZonesAndNodes(s.name, 'ScheduleAnyway'),
         volumes: s.volumes,
       },
     },

@@ -6,7 +6,7 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
 import { appLabels, selectorLabels } from '../lib/labels.ts';
-import { restrictedPod } from './builders.ts';
+import { restrictedPod, spreadAcrossZonesAndNodes } from './builders.ts';
 import type { JsonPatch, K8sObject } from './component.ts';
 
 export interface VolumeClaim {
@@ -52,20 +52,7 @@ export const statefulSet = (s: StatefulSetSpec): IStatefulSet & K8sObject => ({
         enableServiceLinks: false,
         securityContext: { ...restrictedPod(s.uid), fsGroupChangePolicy: 'OnRootMismatch' },
         terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
-        topologySpreadConstraints: [
-          {
-            labelSelector: { matchLabels: selectorLabels(s.name) },
-            maxSkew: 1,
-            topologyKey: 'topology.kubernetes.io/zone',
-            whenUnsatisfiable: 'ScheduleAnyway',
-          },
-          {
-            labelSelector: { matchLabels: selectorLabels(s.name) },
-            maxSkew: 1,
-            topologyKey: 'kubernetes.io/hostname',
-            whenUnsatisfiable: 'DoNotSchedule',
-          },
-        ],
+        topologySpreadConstraints: spreadAcrossZonesAndNodes(s.name, 'DoNotSchedule'),
         volumes: s.volumes,
       },
     },
