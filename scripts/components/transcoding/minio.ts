@@ -1,13 +1,15 @@
 // MinIO: S3-compatible object storage for transcoded media and database backups on clusters without a managed
 // S3 (dev). Single node, single drive: a development stand-in, not a durable store.
 import type { BaseContext, ClusterContext, Component, JsonPatch, K8sObject } from '../component.ts';
-import { emptyDir, podDisruptionBudget, restrictedContainer, service, toK8sResources } from '../builders.ts';
-import { allowIngress, fromApp } from '../network-policies.ts';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import { appLabels } from '../../lib/labels.ts';
+import { emptyDir, podDisruptionBudget, restrictedContainer, restrictedPod, service, toK8sResources } from '../builders.ts';
+import { allowEgress, allowIngress, fromApp } from '../network-policies.ts';
 import { headlessService, statefulSet, storageClassPatch } from '../stateful-set.ts';
 import { stackNamespace } from '../stacks.ts';
 import { backupApp } from './backups.ts';
 import { appCredentials, CREDENTIALS, secretEnv } from './credentials.ts';
-import { isExternal, MINIO, MINIO_PORT } from './endpoints.ts';
+import { IN_CLUSTER_ENDPOINTS, isExternal, MINIO, MINIO_PORT } from './endpoints.ts';
 import { QUEUE_CONSUMERS } from './rabbitmq.ts';
 
 const NAMESPACE = stackNamespace('transcoding');
@@ -18,7 +20,68 @@ const defaults = {
   resources: { requests: { cpu: '100m', memory: '256Mi', 'ephemeral-storage': '128Mi' }, limits: { memory: '1Gi', 'ephemeral-storage': '512Mi' } },
 };
 
+/** Creates the media and backup buckets after each sync: MinIO starts empty, and the workers cannot create buckets. */
+export const MINIO_BUCKETS_JOB = 'minio-buckets';
+
+const bucketsJob = (ctx: BaseContext): IJob & K8sObject => {
+  const store = IN_CLUSTER_ENDPOINTS.objectStorage;
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: MINIO_BUCKETS_JOB,
+      namespace: NAMESPACE,
+      labels: appLabels(MINIO_BUCKETS_JOB, 'transcoding'),
+      // An Argo CD hook: run after every sync (idempotent), replaced by the next run, removed when it succeeded.
+      annotations: { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded' },
+    },
+    spec: {
+      backoffLimit: 10,
+      activeDeadlineSeconds: 900,
+      template: {
+        metadata: { labels: appLabels(MINIO_BUCKETS_JOB, 'transcoding') },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          restartPolicy: 'OnFailure',
+          securityContext: restrictedPod(UID),
+          containers: [
+            {
+              name: 'mc',
+              image: ctx.repository('minio-mc'),
+              command: [
+                '/bin/sh',
+                '-c',
+                [
+                  'set -eu',
+                  // MinIO may still be starting on the first sync: the Job's retries wait for it.
+                  'mc alias set store "$S3_ENDPOINT" "$S3_ACCESS_KEY" "$S3_SECRET_KEY" >/dev/null',
+                  'mc mb --ignore-existing "store/$MEDIA_BUCKET" "store/$BACKUP_BUCKET"',
+                ].join('\n'),
+              ],
+              env: [
+                { name: 'BACKUP_BUCKET', value: store.backupBucket },
+                { name: 'MC_CONFIG_DIR', value: '/tmp/mc' },
+                { name: 'MEDIA_BUCKET', value: store.bucket },
+                { name: 'S3_ENDPOINT', value: store.url },
+                secretEnv(MINIO, 'S3_ACCESS_KEY', CREDENTIALS.s3AccessKey),
+                secretEnv(MINIO, 'S3_SECRET_KEY', CREDENTIALS.s3SecretKey),
+              ],
+              resources: toK8sResources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } }),
+              securityContext: restrictedContainer(),
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [emptyDir('tmp', '16Mi')],
+        },
+      },
+    },
+  };
+};
+
 const base = (ctx: BaseContext): K8sObject[] => [
+  bucketsJob(ctx),
+  allowEgress({ app: MINIO_BUCKETS_JOB, namespace: NAMESPACE, rules: [{ to: [fromApp(MINIO)], ports: [MINIO_PORT] }] }),
   // The root credentials are the same access key pair the apps use: acceptable for a dev stand-in only.
   appCredentials(MINIO, [CREDENTIALS.s3AccessKey, CREDENTIALS.s3SecretKey]),
   statefulSet({
@@ -55,7 +118,12 @@ const base = (ctx: BaseContext): K8sObject[] => [
   allowIngress({
     app: MINIO,
     namespace: NAMESPACE,
-    rules: [{ from: [...QUEUE_CONSUMERS.map((w) => fromApp(w)), fromApp(backupApp('postgres')), fromApp(backupApp('redis'))], ports: [MINIO_PORT] }],
+    rules: [
+      {
+        from: [...QUEUE_CONSUMERS.map((w) => fromApp(w)), fromApp(backupApp('postgres')), fromApp(backupApp('redis')), fromApp(MINIO_BUCKETS_JOB)],
+        ports: [MINIO_PORT],
+      },
+    ],
   }),
 ];
 
@@ -65,7 +133,10 @@ export const minio: Component = {
   description: 'MinIO object storage (clusters without a managed S3)',
   requires: [],
   enabled: (ctx) => !isExternal(ctx.cluster, 'objectStorage'),
-  images: [{ image: 'minio', via: 'transformer' }],
+  images: [
+    { image: 'minio', via: 'transformer' },
+    { image: 'minio-mc', via: 'transformer' },
+  ],
   workload: {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',

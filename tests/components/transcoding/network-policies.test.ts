@@ -43,6 +43,8 @@ describe('transcoding network policies', () => {
         'transcode-worker-gpu -> minio:9000',
         'postgres-backup -> minio:9000',
         'redis-backup -> minio:9000',
+        // The PostSync Job that creates the media and backup buckets.
+        'minio-buckets -> minio:9000',
       ].sort(),
     );
   });
@@ -59,6 +61,7 @@ describe('transcoding network policies', () => {
         'postgres-backup -> minio:9000',
         'redis-backup -> redis:6379',
         'redis-backup -> minio:9000',
+        'minio-buckets -> minio:9000',
       ].sort(),
     );
   });

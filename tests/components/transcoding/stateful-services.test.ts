@@ -105,3 +105,28 @@ describe('transcoding stateful services', () => {
   });
 
 });
+
+describe('MinIO buckets (dev)', () => {
+  let fleet: RenderedFleet;
+  beforeAll(async () => {
+    fleet = await renderFleetBuilds();
+  });
+  afterAll(async () => fleet.dispose());
+
+  it('creates the media and backup buckets after every sync, with a pinned mc and the MinIO credentials', () => {
+    const job = fleet.find('dev-k3d', 'transcoding', 'Job', 'minio-buckets');
+    expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'PostSync' });
+    const container = podSpecOf(job).containers[0] as { image: string; command: string[]; env: Array<{ name: string; value?: string }> };
+    expect(container.image).toMatch(/minio\/mc:RELEASE\./);
+    expect(container.command.join(' ')).toContain('mc mb --ignore-existing "store/$MEDIA_BUCKET" "store/$BACKUP_BUCKET"');
+    const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+    // The bucket the workers upload to.
+    const api = fleet.find('dev-k3d', 'transcoding', 'ConfigMap', 'transcode-worker-cpu-config');
+    expect(env.MEDIA_BUCKET).toBe(api.data?.S3_BUCKET);
+    expect(env.S3_ENDPOINT).toBe(api.data?.S3_ENDPOINT);
+  });
+
+  it('exists only where MinIO runs', () => {
+    expect(fleet.objects('prod-eu-west-1', 'transcoding').some((o) => o.kind === 'Job')).toBe(false);
+  });
+});
