@@ -55,8 +55,12 @@ const scalar = (v: unknown, at: string): string => {
   throw new Error(`cannot serialise ${typeof v} at ${at}`);
 };
 
-/** Whether a multi-line string can be a literal block that reads back byte for byte. */
-const literalOk = (s: string): boolean => s.includes('\n') && /[^\n]/.test(s) && !NOT_LITERAL.test(s) && !s.endsWith('\n\n');
+/** Whether a multi-line string can be a literal block that reads back byte for byte with every reader. */
+const literalOk = (s: string): boolean =>
+  s.includes('\n') && /[^\n]/.test(s) && !NOT_LITERAL.test(s) && !s.endsWith('\n\n') && !WHITESPACE_LINE.test(s);
+
+/** A line of only spaces or tabs: readers disagree whether it is content or an empty line of the block. */
+const WHITESPACE_LINE = /(^|\n)[ \t]+(\n|$)/;
 
 /**
  * `|` (one final newline) or `|-` (none), with an indentation indicator when the first line would otherwise

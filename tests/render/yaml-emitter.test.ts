@@ -24,7 +24,7 @@ const TRICKY = [
   '1', '-1', '+1', '1.5', '1e3', '1E3', '0x1F', '0o17', '017', '0b101', '1_000', '12:30', '1:20:30', '2020-01-01',
   '2001-12-14t21:59:43.10-05:00', '.inf', '-.inf', '.NaN', 'NaN', 'Infinity', '=', '<<', '-', '-c', '--flag', '- a',
   '? x', ':x', 'a:b', 'a: b', 'a:', 'a #b', 'a#b', '#x', '@x', '`x', '%x', '!x', '&x', '*x', '|', '>', '[x]', '{x}',
-  'a, b', '"q"', "'q'", 'x\ny', 'x\ny\n', '\nleading', '  indented\nnext\n', 'x\n\n', 'x\n\n\n', 'tab\there', '\t',
+  'a, b', '"q"', "'q'", 'x\ny', 'x\ny\n', '\nleading', '  indented\nnext\n', ' \n', 'a\n  \nb\n', '\t\nx', 'x\n\n', 'x\n\n\n', 'tab\there', '\t',
   'cr\r\nlf', 'del\x7f', 'nel\u0085', 'c1\u0090', 'é', '日本', 'emoji 🎥', 'bom\ufeff', 'ls\u2028', '250m', '1.5Gi', '10e',
   '25%', '0.0.0.0/0', '10.0.0.1', '1.2.3', '4.11.3', '1.27.3-alpine', '0.12.4@sha256:0123', 'v1.2.3', '../apps',
   './x', '.x', '..', '/', '$x', '${{ inputs.to }}', 'pr-${{ github.event.number }}', 'https://example.com:443/x',
