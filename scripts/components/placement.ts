@@ -3,7 +3,7 @@
 // absent from all of them alike.
 import type { StackName } from '../inventory/schema.ts';
 import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
-import type { BaseContext, Component } from './component.ts';
+import type { BaseContext, ClusterContext, Component } from './component.ts';
 
 /** The render context for a fleet: image repositories by image name, and every component. */
 export const baseContextFor = (fleet: Fleet, components: readonly Component[]): BaseContext => ({
@@ -20,17 +20,15 @@ export const baseContextFor = (fleet: Fleet, components: readonly Component[]): 
 /** The loader guarantees every cluster's environment exists. */
 export const environmentOf = (fleet: Fleet, cluster: Cluster): Environment => fleet.environments.find((e) => e.name === cluster.environment)!;
 
-/**
- * The components of a stack that a cluster runs: those whose required capabilities it has and that the
- * inventory enables there.
- */
+/** Whether a cluster runs a component: it runs the stack, has the required capabilities, and the inventory enables it there. */
+export const runsOn = (ctx: ClusterContext, c: Component): boolean =>
+  ctx.cluster.stacks.includes(c.stack) &&
+  c.requires.every((cap) => ctx.cluster.capabilities.includes(cap)) &&
+  (c.enabled === undefined || c.enabled(ctx));
+
+/** The components of a stack that a cluster runs (see `runsOn`). */
 export const componentsOnCluster = (ctx: BaseContext, cluster: Cluster, stack: StackName): Component[] => {
   if (!cluster.stacks.includes(stack)) return [];
-  const environment = environmentOf(ctx.fleet, cluster);
-  return ctx.components.filter(
-    (c) =>
-      c.stack === stack &&
-      c.requires.every((cap) => cluster.capabilities.includes(cap)) &&
-      (c.enabled === undefined || c.enabled({ ...ctx, cluster, environment })),
-  );
+  const clusterCtx: ClusterContext = { ...ctx, cluster, environment: environmentOf(ctx.fleet, cluster) };
+  return ctx.components.filter((c) => c.stack === stack && runsOn(clusterCtx, c));
 };

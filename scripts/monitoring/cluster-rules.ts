@@ -3,6 +3,7 @@
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import type { ClusterContext, Component, K8sObject } from '../components/component.ts';
 import { MONITORING_NAMESPACE } from '../components/network-policies.ts';
+import { runsOn } from '../components/placement.ts';
 import { appLabels } from '../lib/labels.ts';
 import { KNOWN_EXPORTERS, type KnownExporter } from './known-exporters.ts';
 import { componentMetrics, isMetricProvided } from './promql.ts';
@@ -12,13 +13,7 @@ import { validateRules } from './validate.ts';
 export const PROMETHEUS_RULE = 'streamfleet-alerts';
 
 /** Components of every stack the cluster runs (capabilities and inventory `enabled` respected). */
-export const componentsRunningOn = (ctx: ClusterContext): Component[] =>
-  ctx.components.filter(
-    (c) =>
-      ctx.cluster.stacks.includes(c.stack) &&
-      c.requires.every((cap) => ctx.cluster.capabilities.includes(cap)) &&
-      (c.enabled === undefined || c.enabled(ctx)),
-  );
+export const componentsRunningOn = (ctx: ClusterContext): Component[] => ctx.components.filter((c) => runsOn(ctx, c));
 
 /** Exporters present on the cluster: those without a capability requirement, or whose capability it has. */
 export const exportersOn = (ctx: ClusterContext): KnownExporter[] =>

@@ -74,15 +74,16 @@ const pinOf = (env: Environment, image: string): string => {
 };
 
 /** `images:` entries pinning a component's container images (those applied by the transformer) in an environment. */
-export interface ImagePin {
+/** One entry of a kustomization's `images:` list (not the parsed pin of image-pin.ts). */
+export interface ImagesEntry {
   readonly name: string;
   readonly newTag: string;
   readonly digest?: string;
 }
 
-export const imagePins = (ctx: BaseContext, env: Environment, component: Component): ImagePin[] =>
+export const imagePins = (ctx: BaseContext, env: Environment, component: Component): ImagesEntry[] =>
   component.images
-    .flatMap((ref): ImagePin[] => {
+    .flatMap((ref): ImagesEntry[] => {
       if (ref.via !== 'transformer') return [];
       const { tag, digest } = parsePin(pinOf(env, ref.image));
       return [{ name: ctx.repository(ref.image), newTag: tag, ...(digest ? { digest } : {}) }];
