@@ -11,7 +11,7 @@ import { GEN_COMMAND, LEDGER_FILE } from '../lib/layout.ts';
 import { ancestorsOf, comparePaths, STAGING_PREFIX, toAbsolute } from './output-path.ts';
 import type { PlannedDelete, PlannedWrite, WriteConflict, WritePlan } from './plan-write.ts';
 import type { WriteReport } from './write-report.ts';
-import { errnoCode, lstatKind, nodeWriterFs, type WriterFs } from './writer-fs.ts';
+import { errnoCode, lstatKind, nodeWriterFs, type NodeKind, type WriterFs } from './writer-fs.ts';
 
 export interface ApplyOptions {
   /** Overwrite or prune hand-edited generated files. Never overrides foreign files. */
@@ -169,6 +169,25 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
     }
   };
 
+  /**
+   * The shallowest folder of `rel` that the tree does not have (nothing at all stands there), or undefined when
+   * its parent folder exists or something else (a stale file about to be pruned) is in the way.
+   */
+  const folderKinds = new Map<string, NodeKind>();
+  const folderKind = async (rel: string): Promise<NodeKind> => {
+    let kind = folderKinds.get(rel);
+    if (kind === undefined) folderKinds.set(rel, (kind = await lstatKind(fs, toAbsolute(root, rel))));
+    return kind;
+  };
+  const shallowestMissingFolder = async (rel: string): Promise<string | undefined> => {
+    for (const a of ancestorsOf(rel)) {
+      const kind = await folderKind(a);
+      if (kind === 'absent') return a;
+      if (kind !== 'dir') return undefined;
+    }
+    return undefined;
+  };
+
   const moveInto = async (from: string, to: string, what: string): Promise<void> => {
     await fs.rename(from, to);
     journal.push({ what, run: () => fs.rename(to, from) });
@@ -180,8 +199,34 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
     journal.push({ what: `remove staging folder ${staging}`, run: () => fs.rmTree(staging), stagingPath: staging });
 
     // 1. Stage every new content; the tree is untouched so far. Staged files live only in the staging folder
-    // (removed as a whole on rollback), so they are written concurrently, a bounded number at a time.
-    const staged = writes.map((w, i) => ({ w, tmp: nodePath.join(staging, `new-${i}`) }));
+    // (removed as a whole on rollback), so they are written concurrently, a bounded number at a time. A file
+    // under a folder the tree does not have yet is staged at its path inside `staging/tree/`, so the whole new
+    // folder moves in with one rename (a new cluster: one rename instead of one per file and folder); any
+    // other file is staged as `new-<i>` and renamed into place by itself.
+    const treeRoot = nodePath.join(staging, 'tree');
+    const missingRoots = new Set<string>();
+    const staged: { w: PlannedWrite; tmp: string }[] = [];
+    const loose: { w: PlannedWrite; tmp: string }[] = [];
+    const stagingDirs = new Set<string>([staging]);
+    const ensureStagingDir = async (abs: string): Promise<void> => {
+      if (stagingDirs.has(abs)) return;
+      await ensureStagingDir(nodePath.dirname(abs));
+      await fs.mkdir(abs);
+      stagingDirs.add(abs);
+    };
+    for (const [i, w] of writes.entries()) {
+      const missing = w.before === undefined ? await shallowestMissingFolder(w.path) : undefined;
+      if (missing === undefined) {
+        const entry = { w, tmp: nodePath.join(staging, `new-${i}`) };
+        staged.push(entry);
+        loose.push(entry);
+      } else {
+        missingRoots.add(missing);
+        const tmp = toAbsolute(treeRoot, w.path);
+        await ensureStagingDir(nodePath.dirname(tmp));
+        staged.push({ w, tmp });
+      }
+    }
     await forEachLimit(staged, STAGE_CONCURRENCY, ({ w, tmp }) => fs.writeFile(tmp, w.content));
     const stagedLedger = nodePath.join(staging, 'ledger.json');
     if (plan.ledger.changed) await fs.writeFile(stagedLedger, plan.ledger.after);
@@ -206,9 +251,15 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
       removedDirs.push(rel);
     }
 
-    // 4. Rename new contents into place: folders first (one at a time, each journaled), then the renames,
-    // which touch distinct paths and are journaled one by one, concurrently.
-    const targets = staged.map(({ w, tmp }) => ({ tmp, abs: toAbsolute(root, w.path) }));
+    // 4. Move new contents into place: whole new folders first (their parents exist or are created, each step
+    // journaled), then single files (folders first, then the renames, which touch distinct paths and are journaled
+    // one by one, concurrently).
+    for (const rel of [...missingRoots].sort(comparePaths)) {
+      const abs = toAbsolute(root, rel);
+      await ensureDir(nodePath.dirname(abs));
+      await moveInto(toAbsolute(treeRoot, rel), abs, `take back folder ${abs}`);
+    }
+    const targets = loose.map(({ w, tmp }) => ({ tmp, abs: toAbsolute(root, w.path) }));
     for (const dir of [...new Set(targets.map((t) => nodePath.dirname(t.abs)))].sort()) await ensureDir(dir);
     await forEachLimit(targets, STAGE_CONCURRENCY, ({ tmp, abs }) => moveInto(tmp, abs, `take back ${abs}`));
 

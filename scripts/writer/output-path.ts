@@ -26,7 +26,9 @@ export const pathProblem = (p: string): string | undefined => {
 };
 
 /** Absolute filesystem path of a validated output path under `root`. */
-export const toAbsolute = (root: string, rel: string): string => nodePath.join(root, ...rel.split('/'));
+export const toAbsolute = (root: string, rel: string): string =>
+  // Output paths are validated (no `.`, `..` or empty segments), so on POSIX a plain concatenation is the join.
+  nodePath.sep === '/' ? `${root.endsWith('/') ? root.slice(0, -1) : root}/${rel}` : nodePath.join(root, ...rel.split('/'));
 
 /** Parent folders of a POSIX path, nearest last: `a/b/c.yaml` → [`a`, `a/b`]. */
 export const ancestorsOf = (rel: string): string[] => {

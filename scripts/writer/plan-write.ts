@@ -77,7 +77,7 @@ export interface PlanOptions {
 
 type DiskState =
   | { readonly kind: 'absent' }
-  | { readonly kind: 'file'; readonly bytes: Uint8Array; readonly sha256: string }
+  | { readonly kind: 'file'; readonly bytes: Uint8Array; readonly sha256: () => string }
   | { readonly kind: 'other'; readonly what: string };
 
 const describe = (k: NodeKind): string =>
@@ -120,6 +120,18 @@ const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (item: T) 
 };
 
 const sameBytes = (a: Uint8Array, b: string): boolean => Buffer.from(a).equals(Buffer.from(b, 'utf8'));
+
+/**
+ * A produced file and the sha256 of its UTF-8 bytes: the ledger records it, and a file on disk is the same file
+ * exactly when its bytes hash to it (hashing the disk bytes costs what comparing them would, without encoding every
+ * new content into a second buffer first).
+ */
+interface Encoded {
+  readonly content: string;
+  readonly sha256: string;
+}
+
+const encode = (content: string): Encoded => ({ content, sha256: sha256Hex(content) });
 
 /**
  * Classify every path in the ledger or in `files` against the tree under `outDir`.
@@ -196,7 +208,8 @@ export const planWrite = async (
   const ledger: Ledger = ledgerText === null ? makeLedger([]) : parseLedger(ledgerText, toAbsolute(root, LEDGER_FILE));
   const ledgerHash = new Map(ledger.files.filter((e) => !isRegionKey(e.path)).map((e) => [e.path, e.sha256]));
   const regionHash = new Map(ledger.files.filter((e) => isRegionKey(e.path)).map((e) => [e.path, e.sha256]));
-  const produced = new Map(files.map((f) => [f.path, f.content]));
+  // Each file is hashed once, for the ledger and for comparing with the disk.
+  const produced = new Map(files.map((f) => [f.path, encode(f.content)]));
 
   // A folder-level lstat is shared by all files under it.
   const kindCache = new Map<string, Promise<NodeKind>>();
@@ -222,7 +235,8 @@ export const planWrite = async (
     if (k === 'absent') return { kind: 'absent' };
     if (k !== 'file') return { kind: 'other', what: `it is ${describe(k)}` };
     const bytes = await fs.readFile(toAbsolute(root, rel));
-    return { kind: 'file', bytes, sha256: sha256Hex(bytes) };
+    let sha256: string | undefined;
+    return { kind: 'file', bytes, sha256: () => (sha256 ??= sha256Hex(bytes)) };
   };
 
   const create: PlannedWrite[] = [];
@@ -238,13 +252,13 @@ export const planWrite = async (
 
   allPaths.forEach((path, i) => {
     const disk = states[i] as DiskState;
-    const content = produced.get(path);
+    const encoded = produced.get(path);
     const recorded = ledgerHash.get(path);
 
-    if (content === undefined) {
+    if (encoded === undefined) {
       // In the ledger, no longer produced: prune, unless someone changed it.
       if (disk.kind !== 'file') missing.push(path);
-      else if (disk.sha256 === recorded) del.push({ path, before: disk.bytes });
+      else if (disk.sha256() === recorded) del.push({ path, before: disk.bytes });
       else {
         conflicts.push({
           path,
@@ -257,6 +271,7 @@ export const planWrite = async (
       return;
     }
 
+    const content = encoded.content;
     if (disk.kind === 'absent') {
       if (recorded !== undefined) missing.push(path);
       create.push(recorded !== undefined ? { path, content, note: 'deleted by hand' } : { path, content });
@@ -266,7 +281,7 @@ export const planWrite = async (
       conflicts.push({ path, kind: 'foreign', reason: `cannot be written: ${disk.what}`, content });
       return;
     }
-    if (sameBytes(disk.bytes, content)) {
+    if (disk.sha256() === encoded.sha256) {
       // Already what we would write (even if it got there by hand): nothing to do on disk.
       unchanged.push(path);
       if (recorded === undefined) adopted.push(path);
@@ -280,7 +295,7 @@ export const planWrite = async (
         content,
         before: disk.bytes,
       });
-    } else if (disk.sha256 !== recorded) {
+    } else if (disk.sha256() !== recorded) {
       conflicts.push({
         path,
         kind: 'handEdited',
@@ -297,7 +312,10 @@ export const planWrite = async (
   const managed = await planRegions(fs, root, regions, regionHash, { update, unchanged, conflicts });
 
   const after = serializeLedger(
-    makeLedger([...files, ...managed].map((f) => ({ path: unitKey(f), sha256: sha256Hex(f.content) }))),
+    makeLedger([
+      ...files.map((f) => ({ path: f.path, sha256: produced.get(f.path)!.sha256 })),
+      ...managed.map((f) => ({ path: unitKey(f), sha256: sha256Hex(f.content) })),
+    ]),
   );
   // With no ledger and nothing produced there is nothing to record; writing an empty ledger would
   // make a no-op run touch the disk.

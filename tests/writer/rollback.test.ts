@@ -77,8 +77,9 @@ describe('rollback', () => {
     ['the staged ledger write', (c) => c.op === 'writeFile' && (c.args[0] ?? '').endsWith('ledger.json')],
     ['the backup of a replaced file', (c) => c.op === 'rename' && (c.args[1] ?? '').includes('old-')],
     ['removing a folder emptied by pruning', (c) => c.op === 'rmdir'],
-    ['creating a new folder', (c) => c.op === 'mkdir' && c.args[0] === join(dir, 'overlays/dev')],
-    ['renaming the last new file into place', (c) => c.op === 'rename' && (c.args[1] ?? '').endsWith('kustomization.yaml') && (c.args[1] ?? '').includes('overlays')],
+    ['creating a new folder in staging', (c) => c.op === 'mkdir' && (c.args[0] ?? '').endsWith('/tree/overlays/dev')],
+    ['moving a new folder into place', (c) => c.op === 'rename' && (c.args[0] ?? '').includes('/tree/') && (c.args[1] ?? '').startsWith(join(dir, 'overlays'))],
+    ['renaming a new file into an existing folder', (c) => c.op === 'rename' && (c.args[0] ?? '').includes('/new-') && !(c.args[1] ?? '').endsWith(LEDGER_FILE)],
     ['the ledger rename', isLedgerRename],
   ];
 
