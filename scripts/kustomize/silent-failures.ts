@@ -9,14 +9,22 @@ const groupVersion = (apiVersion: string): { group: string; version: string } =>
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 };
 
+/** Compiled selector patterns: every object is matched against every patch target, so compile each pattern once. */
+const patterns = new Map<string, RegExp | undefined>();
+
 /** Kustomize matches name, namespace and kind of a selector as anchored regular expressions. */
 const matchesRegex = (pattern: string | undefined, value: string | undefined): boolean => {
   if (pattern === undefined) return true;
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value ?? '');
-  } catch {
-    return pattern === value;
+  let re = patterns.get(pattern);
+  if (re === undefined && !patterns.has(pattern)) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`);
+    } catch {
+      re = undefined;
+    }
+    patterns.set(pattern, re);
   }
+  return re === undefined ? pattern === value : re.test(value ?? '');
 };
 
 /** Equality-based label selector (`a=b,c!=d,e,!f`), as Kustomize's labelSelector and annotationSelector take. */
@@ -60,12 +68,18 @@ const describeTarget = (t: PatchTarget): string =>
 /** Image names in the output: the part before the tag or digest. */
 const imageNames = (objects: readonly RenderedObject[]): Set<string> => {
   const names = new Set<string>();
+  // Plain loops (no Object.entries pairs): this walks every value of every spec. Parsed YAML objects are plain,
+  // so `for…in` sees exactly their own keys.
   const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (typeof v === 'object' && v !== null) {
-      for (const [k, x] of Object.entries(v)) {
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x);
+    } else if (typeof v === 'object' && v !== null) {
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        const x = o[k];
         if (k === 'image' && typeof x === 'string') {
-          const noDigest = x.split('@')[0] ?? x;
+          const at = x.indexOf('@');
+          const noDigest = at < 0 ? x : x.slice(0, at);
           const slash = noDigest.lastIndexOf('/');
           const colon = noDigest.lastIndexOf(':');
           names.add(colon > slash ? noDigest.slice(0, colon) : noDigest);
@@ -79,7 +93,8 @@ const imageNames = (objects: readonly RenderedObject[]): Set<string> => {
 
 export const silentFailures = (graph: KustomizationGraph, objects: readonly RenderedObject[]): RawFinding[] => {
   const out: RawFinding[] = [];
-  const images = imageNames(objects);
+  // Only kustomizations with an images entry need the output's image names (a walk over every spec).
+  let images: Set<string> | undefined;
   for (const node of graph.nodes) {
     for (const d of node.duplicateKeys) {
       out.push({ rule: 'kustomize/duplicate-key', file: node.file, line: d.line, message: `key ${d.key} is written twice; Kustomize silently keeps the last` });
@@ -90,6 +105,7 @@ export const silentFailures = (graph: KustomizationGraph, objects: readonly Rend
       }
     }
     for (const img of node.images) {
+      images ??= imageNames(objects);
       if (!images.has(img.name) && (img.newName === undefined || !images.has(img.newName))) {
         out.push({ rule: 'kustomize/image-no-target', file: node.file, line: img.line, message: `images[${img.index}] name ${img.name} matches no container image; Kustomize skips it silently` });
       }
@@ -105,8 +121,9 @@ export const duplicateIds = (objects: readonly RenderedObject[]): RawFinding[] =
   const seen = new Map<string, RenderedObject>();
   const out: RawFinding[] = [];
   for (const o of objects) {
-    const first = seen.get(objectKey(o));
-    if (first === undefined) seen.set(objectKey(o), o);
+    const key = objectKey(o);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, o);
     else out.push({ rule: 'kustomize/duplicate-id', object: o, message: `rendered twice in this Application (${first.apiVersion} in document ${first.doc}, ${o.apiVersion} in document ${o.doc})` });
   }
   return out;

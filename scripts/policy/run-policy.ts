@@ -7,24 +7,32 @@ import { availability } from './rules/availability.ts';
 import { edgeUpstream, gpuPlacement, kedaQueues, metricsMonitors } from './rules/domain.ts';
 import { images } from './rules/images.ts';
 import { defaultNamespace } from './rules/namespaces.ts';
-import { ingressUniqueness, network } from './rules/network.ts';
+import { ingressUniqueness, isIngress, network } from './rules/network.ts';
 import { podSecurity } from './rules/pod-security.ts';
 import { probes } from './rules/probes.ts';
 import { resources } from './rules/resources.ts';
 import { secrets } from './rules/secrets.ts';
 import { sharedResources } from './rules/shared-resources.ts';
 import { RULE_BY_ID } from './rules.ts';
-import type { AppContext, AppRule, Finding, FleetRule, RawFinding } from './types.ts';
+import type { AppContext, AppRule, Finding, FleetRule, RawFinding, RenderedObject } from './types.ts';
 
 export const APP_RULES: readonly AppRule[] = [podSecurity, images, resources, probes, availability, network, secrets, defaultNamespace, argocd, gpuPlacement, kedaQueues];
-export const FLEET_RULES: readonly FleetRule[] = [ingressUniqueness, sharedResources, edgeUpstream, metricsMonitors];
+
+/**
+ * Rules that compare Applications across the whole fleet, each with the only objects it looks at: the check keeps
+ * just those (a few Ingresses) after a cluster is done, instead of every parsed object of the fleet.
+ */
+export const FLEET_RULES: ReadonlyArray<{ readonly rule: FleetRule; readonly objects: (o: RenderedObject) => boolean }> = [
+  { rule: ingressUniqueness, objects: isIngress },
+];
+
+/**
+ * Rules that compare the Applications of one cluster only (`clusterKey`), so each cluster can be checked on its
+ * own. Their findings come after the fleet rules' in an Application's list.
+ */
+export const CLUSTER_RULES: readonly FleetRule[] = [sharedResources, edgeUpstream, metricsMonitors];
 
 export type AppFinding = RawFinding & { readonly app: AppContext };
-
-export const runRules = (apps: readonly AppContext[]): AppFinding[] => [
-  ...apps.flatMap((app) => APP_RULES.flatMap((rule) => rule(app).map((f) => ({ ...f, app })))),
-  ...FLEET_RULES.flatMap((rule) => rule(apps)),
-];
 
 const exemptionFor = (f: AppFinding, exemptions: readonly PolicyExemption[]): PolicyExemption | undefined =>
   exemptions.find(

@@ -79,3 +79,6 @@ export interface Finding {
 export type AppRule = (ctx: AppContext) => RawFinding[];
 /** Rules that compare Applications (fleet-wide uniqueness, cross-stack references on one cluster). */
 export type FleetRule = (apps: readonly AppContext[]) => Array<RawFinding & { readonly app: AppContext }>;
+
+/** The cluster an Application deploys to: its inventory cluster, else its destination (the root's `in-cluster`). */
+export const clusterKey = (target: AppTarget): string => target.cluster?.name ?? target.destination;

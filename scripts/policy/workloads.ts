@@ -23,6 +23,8 @@ export interface Workload {
   /** Long-running pods (not Jobs): liveness, replicas and PDB rules apply. */
   readonly longRunning: boolean;
   readonly images: readonly ImageRef[];
+  /** Containers and init containers of the pod spec (none for operator-managed pods). */
+  readonly containers: readonly ContainerRef[];
 }
 
 const TEMPLATE_PATHS: Readonly<Record<string, { group: string; path: readonly string[]; scalable: boolean; longRunning: boolean }>> = {
@@ -67,11 +69,13 @@ const prometheusPodLabels = (o: RenderedObject): Record<string, string> => ({
   ...strMap(obj(obj(o.raw.spec).podMetadata).labels),
 });
 
-/** The workload view of an object, or undefined when it runs no pods. */
-export const workloadOf = (o: RenderedObject): Workload | undefined => {
+const imagesOf = (containers: readonly ContainerRef[]): ImageRef[] => containers.map((c) => ({ image: str(c.container.image) ?? '', field: `${c.field}.image` }));
+
+const buildWorkload = (o: RenderedObject): Workload | undefined => {
   const group = groupOf(o.apiVersion);
   if (o.kind === 'Pod' && group === '') {
     const podSpec = obj(o.raw.spec);
+    const containers = containersOf(podSpec, 'spec');
     return {
       object: o,
       podSpec,
@@ -80,7 +84,8 @@ export const workloadOf = (o: RenderedObject): Workload | undefined => {
       replicas: undefined,
       scalable: false,
       longRunning: true,
-      images: containersOf(podSpec, 'spec').map((c) => ({ image: str(c.container.image) ?? '', field: `${c.field}.image` })),
+      images: imagesOf(containers),
+      containers,
     };
   }
   const where = TEMPLATE_PATHS[o.kind];
@@ -90,6 +95,7 @@ export const workloadOf = (o: RenderedObject): Workload | undefined => {
     const t = obj(template);
     const podSpec = obj(t.spec);
     const podSpecField = `${where.path.join('.')}.spec`;
+    const containers = containersOf(podSpec, podSpecField);
     return {
       object: o,
       podSpec,
@@ -98,7 +104,8 @@ export const workloadOf = (o: RenderedObject): Workload | undefined => {
       replicas: where.scalable ? replicasOf(o.raw) : undefined,
       scalable: where.scalable,
       longRunning: where.longRunning,
-      images: containersOf(podSpec, podSpecField).map((c) => ({ image: str(c.container.image) ?? '', field: `${c.field}.image` })),
+      images: imagesOf(containers),
+      containers,
     };
   }
   if (o.kind === 'Prometheus' && group === 'monitoring.coreos.com') {
@@ -111,15 +118,49 @@ export const workloadOf = (o: RenderedObject): Workload | undefined => {
       scalable: true,
       longRunning: true,
       images: image === undefined ? [] : [{ image, field: 'spec.image' }],
+      containers: [],
     };
   }
   return undefined;
 };
 
+/**
+ * Workload views by object. Nearly every rule asks for the view of every object; objects are never changed after
+ * parsing, so each view is built once (and goes with its object).
+ */
+const views = new WeakMap<RenderedObject, Workload | null>();
+
+/** The workload view of an object, or undefined when it runs no pods. */
+export const workloadOf = (o: RenderedObject): Workload | undefined => {
+  let w = views.get(o);
+  if (w === undefined) {
+    w = buildWorkload(o) ?? null;
+    views.set(o, w);
+  }
+  return w ?? undefined;
+};
+
+// Selectors are matched for every pair of workload and selecting object, so the two matchers below read the
+// selector's string entries in place (exactly those `strMap` keeps: string values, `__proto__` never) instead of
+// copying them. Parsed YAML objects are plain: `for…in` sees exactly their own keys.
+
+/** How many string entries `map` has, all of them also in `labels`; -1 as soon as one is not. */
+const labelsInclude = (map: unknown, labels: Readonly<Record<string, string>>): number => {
+  if (!isObject(map)) return 0;
+  let entries = 0;
+  for (const k in map) {
+    const v = map[k];
+    if (typeof v !== 'string' || k === '__proto__') continue;
+    if (labels[k] !== v) return -1;
+    entries++;
+  }
+  return entries;
+};
+
 /** Whether a Kubernetes label selector (matchLabels + matchExpressions) selects these labels. */
 export const selects = (selector: unknown, labels: Readonly<Record<string, string>>): boolean => {
   if (!isObject(selector)) return false;
-  for (const [k, v] of Object.entries(strMap(selector.matchLabels))) if (labels[k] !== v) return false;
+  if (labelsInclude(selector.matchLabels, labels) < 0) return false;
   for (const e of objs(selector.matchExpressions)) {
     const key = str(e.key) ?? '';
     const values = Array.isArray(e.values) ? e.values.map(String) : [];
@@ -146,8 +187,4 @@ export const selects = (selector: unknown, labels: Readonly<Record<string, strin
 };
 
 /** A Service's plain selector map against pod labels (an empty selector selects nothing: it is manual). */
-export const serviceSelects = (selector: unknown, labels: Readonly<Record<string, string>>): boolean => {
-  const s = strMap(selector);
-  const keys = Object.keys(s);
-  return keys.length > 0 && keys.every((k) => labels[k] === s[k]);
-};
+export const serviceSelects = (selector: unknown, labels: Readonly<Record<string, string>>): boolean => labelsInclude(selector, labels) > 0;

@@ -17,18 +17,27 @@ export const pointerToField = (pointer: string): string =>
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`), '');
 
-/** Load the schema of every kind in `objects` (each once per registry). */
-export const preloadSchemas = async (registry: SchemaRegistry, objects: readonly RenderedObject[]): Promise<Map<string, KindSchema>> => {
-  const out = new Map<string, KindSchema>();
+/**
+ * Load the schema of every kind in `objects` (each once per registry) into `into`, which may already hold the
+ * schemas of earlier calls (validate loads them one cluster at a time).
+ */
+export const preloadSchemas = async (
+  registry: SchemaRegistry,
+  objects: readonly RenderedObject[],
+  into: Map<string, KindSchema> = new Map(),
+): Promise<Map<string, KindSchema>> => {
   const keys = new Map<string, RenderedObject>();
-  for (const o of objects) keys.set(`${o.apiVersion}/${o.kind}`, o);
+  for (const o of objects) {
+    const key = `${o.apiVersion}/${o.kind}`;
+    if (!into.has(key)) keys.set(key, o);
+  }
   await Promise.all(
     [...keys].map(async ([key, o]) => {
       const schema = await registry.get(o.apiVersion, o.kind);
-      if (schema !== undefined) out.set(key, schema);
+      if (schema !== undefined) into.set(key, schema);
     }),
   );
-  return out;
+  return into;
 };
 
 export const checkSchemas = (

@@ -131,46 +131,88 @@ const closingQuote = (text: string, from: number): number => {
   return -1;
 };
 
-const indentOf = (line: string): number => {
-  let i = 0;
-  while (line.charCodeAt(i) === 32) i++;
+const SPACE = 32;
+const DASH = 45;
+
+/** Whether a sequence dash starts at `i` (`-` alone, or `- ` and an item). */
+const isDash = (line: string, i: number): boolean =>
+  line.charCodeAt(i) === DASH && (i + 1 === line.length || line.charCodeAt(i + 1) === SPACE);
+
+// The parser works on offsets into each line instead of slicing it at every step: it runs over every line of
+// every build output, and the slices (and small result objects) it used to make were most of the garbage `validate`
+// collects. YAML trims only spaces and tabs, JavaScript's `trim` any Unicode white space: a line where the two would
+// differ (a no-break space at the edge of a value) is left to js-yaml.
+
+/** Index of the first character of `line` from `from` that `trimStart` keeps (`line.length` when none). */
+const trimStartIndex = (line: string, from: number): number => {
+  let i = from;
+  while (line.charCodeAt(i) === SPACE) i++;
+  if (i >= line.length) return line.length;
+  const c = line.charCodeAt(i);
+  if (c > SPACE && c < 127) return i;
+  if (line.length - line.slice(i).trimStart().length !== i) unsupported();
   return i;
 };
 
+/** End of `line` from `start` after `trimEnd`. */
+const trimEndIndex = (line: string, start: number): number => {
+  let end = line.length;
+  while (end > start && line.charCodeAt(end - 1) === SPACE) end--;
+  if (end === start) return start;
+  const c = line.charCodeAt(end - 1);
+  if (c > SPACE && c < 127) return end;
+  if (start + line.slice(start, end).trimEnd().length !== end) unsupported();
+  return end;
+};
+
 class Parser {
-  private pos = 0;
+  private pos: number;
+  /** Where the value after the last key read by `key()` starts in its line (the line's length when none). */
+  private restAt = 0;
 
-  constructor(private readonly lines: readonly string[]) {}
+  /** Lines `start` to `end` (exclusive) of `lines`, with the count of leading spaces of each line in `indents`. */
+  constructor(
+    private readonly lines: readonly string[],
+    private readonly indents: Int32Array,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.pos = start;
+  }
 
-  /** Next line that is not blank, without consuming it; undefined at the end. */
-  private peek(): { line: string; indent: number } | undefined {
-    while (this.pos < this.lines.length) {
+  /** Next line that is not blank, without consuming it; -1 at the end. */
+  private peek(): number {
+    while (this.pos < this.end) {
       const line = this.lines[this.pos] as string;
-      const indent = indentOf(line);
+      const indent = this.indents[this.pos] as number;
       if (indent < line.length) {
-        if (line.charCodeAt(indent) === 9) unsupported(); // tabs
+        const c = line.charCodeAt(indent);
+        if (c === 9) unsupported(); // tabs
         // A whole-line comment (the generated files' header); never reached inside a literal block.
-        if (line[indent] !== '#') return { line, indent };
+        if (c !== 35) return this.pos;
       }
       this.pos++;
     }
-    return undefined;
+    return -1;
+  }
+
+  private indentAt(p: number): number {
+    return this.indents[p] as number;
   }
 
   document(): unknown {
     const first = this.peek();
-    if (first === undefined) return null;
-    if (first.indent !== 0) unsupported();
+    if (first < 0) return null;
+    if (this.indentAt(first) !== 0) unsupported();
     const value = this.block(0);
-    if (this.peek() !== undefined) unsupported();
+    if (this.peek() >= 0) unsupported();
     return value;
   }
 
   private block(indent: number): unknown {
     const next = this.peek();
-    if (next === undefined || next.indent !== indent) return unsupported();
-    const rest = next.line.slice(indent);
-    if (rest === '-' || rest.startsWith('- ')) return this.sequence(indent);
+    if (next < 0 || this.indentAt(next) !== indent) return unsupported();
+    if (isDash(this.lines[next] as string, indent)) return this.sequence(indent);
     return this.mapping(indent, undefined);
   }
 
@@ -178,50 +220,55 @@ class Parser {
     const out: unknown[] = [];
     for (;;) {
       const next = this.peek();
-      if (next === undefined || next.indent !== indent) break;
-      const rest = next.line.slice(indent);
-      if (rest !== '-' && !rest.startsWith('- ')) break;
+      if (next < 0 || this.indentAt(next) !== indent) break;
+      const line = this.lines[next] as string;
+      if (!isDash(line, indent)) break;
       this.pos++;
-      if (rest === '-') {
+      if (line.length === indent + 1) {
         const child = this.peek();
-        out.push(child !== undefined && child.indent > indent ? this.block(child.indent) : null);
+        out.push(child >= 0 && this.indentAt(child) > indent ? this.block(this.indentAt(child)) : null);
         continue;
       }
-      const item = rest.slice(2);
-      if (item === '-' || item.startsWith('- ')) unsupported(); // nested compact sequence
-      if (this.isMappingEntry(item)) out.push(this.mapping(indent + 2, item));
-      else out.push(this.inlineValue(item, indent));
+      const item = indent + 2;
+      if (isDash(line, item)) unsupported(); // nested compact sequence
+      if (line.charCodeAt(item) === SPACE) unsupported(); // `-   key: v`: the item's indent is not `indent + 2`
+      // The item's first entry starts at `item`, the indent of the mapping it opens.
+      if (this.isMappingEntry(line, item)) out.push(this.mapping(item, line));
+      else out.push(this.inlineValue(line, item, indent));
     }
     return out;
   }
 
-  /** Whether `text` starts a `key: value` entry (as opposed to being a scalar). */
-  private isMappingEntry(text: string): boolean {
-    const c = text[0];
+  /** Whether the text of `line` from `at` starts a `key: value` entry (as opposed to being a scalar). */
+  private isMappingEntry(line: string, at: number): boolean {
+    const c = line[at];
     if (c === '"' || c === "'") {
-      const q = c === '"' ? doubleQuoted(text, 0) : singleQuoted(text, 0);
-      return text[q.end] === ':';
+      const q = c === '"' ? doubleQuoted(line, at) : singleQuoted(line, at);
+      return line[q.end] === ':';
     }
-    const colon = text.indexOf(': ');
-    return colon > 0 || text.endsWith(':');
+    return line.indexOf(': ', at) > at || (at < line.length && line.endsWith(':'));
   }
 
-  private key(text: string): { key: string; rest: string } {
-    const c = text[0];
+  /** The key of the entry at `at` in `line`; sets `restAt` to where its value starts. */
+  private key(line: string, at: number): string {
+    const c = line[at];
     if (c === '"' || c === "'") {
-      const q = c === '"' ? doubleQuoted(text, 0) : singleQuoted(text, 0);
-      if (text[q.end] !== ':') unsupported();
-      const after = text.slice(q.end + 1);
-      if (after !== '' && !after.startsWith(' ')) unsupported();
-      return { key: q.value, rest: after.trimStart() };
+      const q = c === '"' ? doubleQuoted(line, at) : singleQuoted(line, at);
+      if (line[q.end] !== ':') unsupported();
+      const after = q.end + 1;
+      if (after < line.length && line.charCodeAt(after) !== SPACE) unsupported();
+      this.restAt = trimStartIndex(line, after);
+      return q.value;
     }
     if (c === undefined || INDICATOR_START.has(c) || c === '-' || c === '<') unsupported();
-    const colon = text.indexOf(': ');
+    const colon = line.indexOf(': ', at);
     if (colon < 0) {
-      if (!text.endsWith(':')) return unsupported();
-      return { key: this.plainKey(text.slice(0, -1)), rest: '' };
+      if (!line.endsWith(':')) return unsupported();
+      this.restAt = line.length;
+      return this.plainKey(line.slice(at, -1));
     }
-    return { key: this.plainKey(text.slice(0, colon)), rest: text.slice(colon + 2).trimStart() };
+    this.restAt = trimStartIndex(line, colon + 2);
+    return this.plainKey(line.slice(at, colon));
   }
 
   private plainKey(key: string): string {
@@ -232,26 +279,27 @@ class Parser {
     return key;
   }
 
-  /** A mapping at `indent`; `first` is its first entry when it follows a sequence dash on the same line. */
+  /** A mapping at `indent`; `first` is the line of its first entry when it follows a sequence dash on that line. */
   private mapping(indent: number, first: string | undefined): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     let pending = first;
     for (;;) {
-      let text: string;
+      let line: string;
       if (pending !== undefined) {
-        text = pending;
+        line = pending;
         pending = undefined;
       } else {
         const next = this.peek();
-        if (next === undefined || next.indent < indent) break;
-        if (next.indent > indent) unsupported();
-        text = next.line.slice(indent);
-        if (text === '-' || text.startsWith('- ')) break; // a sequence item of the parent
+        if (next < 0 || this.indentAt(next) < indent) break;
+        if (this.indentAt(next) > indent) unsupported();
+        line = this.lines[next] as string;
+        if (isDash(line, indent)) break; // a sequence item of the parent
         this.pos++;
       }
-      const { key, rest } = this.key(text);
+      const key = this.key(line, indent);
+      const rest = this.restAt;
       if (Object.hasOwn(out, key) || key === '__proto__') unsupported();
-      out[key] = rest === '' ? this.nested(indent) : this.inlineValue(rest, indent);
+      out[key] = rest >= line.length ? this.nested(indent) : this.inlineValue(line, rest, indent);
     }
     return out;
   }
@@ -259,40 +307,39 @@ class Parser {
   /** The value of `key:` with nothing after the colon: a deeper block, a sequence at the same indent, or null. */
   private nested(indent: number): unknown {
     const next = this.peek();
-    if (next === undefined) return null;
-    if (next.indent > indent) return this.block(next.indent);
-    if (next.indent === indent) {
-      const rest = next.line.slice(indent);
-      if (rest === '-' || rest.startsWith('- ')) return this.sequence(indent);
-    }
+    if (next < 0) return null;
+    const at = this.indentAt(next);
+    if (at > indent) return this.block(at);
+    if (at === indent && isDash(this.lines[next] as string, indent)) return this.sequence(indent);
     return null;
   }
 
-  /** A value written after `key: ` or `- ` on the same line; `indent` is the owner's indent. */
-  private inlineValue(text: string, indent: number): unknown {
-    const c = text[0];
+  /** A value written from `start` in `line`, after `key: ` or `- `; `indent` is the owner's indent. */
+  private inlineValue(line: string, start: number, indent: number): unknown {
+    const c = line[start];
     let value: unknown;
-    if (c === "'" && !this.endsQuote(text)) {
-      return this.multiLineSingleQuoted(text, indent);
+    if (c === "'" && closingQuote(line, start + 1) < 0) {
+      return this.multiLineSingleQuoted(line.slice(start), indent);
     } else if (c === '"' || c === "'") {
-      const q = c === '"' ? doubleQuoted(text, 0) : singleQuoted(text, 0);
-      if (text.slice(q.end).trim() !== '') unsupported();
+      const q = c === '"' ? doubleQuoted(line, start) : singleQuoted(line, start);
+      if (trimStartIndex(line, q.end) < line.length) unsupported();
       value = q.value;
     } else if (c === '|') {
-      return this.literal(text, indent);
-    } else if (text === '{}') {
+      return this.literal(line.slice(start), indent);
+    } else if (line.length - start === 2 && c === '{' && line[start + 1] === '}') {
       value = {};
-    } else if (text === '[]') {
+    } else if (line.length - start === 2 && c === '[' && line[start + 1] === ']') {
       value = [];
     } else {
-      if (c === undefined || INDICATOR_START.has(c) || text.includes(' #') || text.includes(': ') || text.endsWith(':')) unsupported();
-      if (c === '-' && (text.length === 1 || text[1] === ' ')) unsupported();
+      if (c === undefined || INDICATOR_START.has(c) || line.indexOf(' #', start) >= 0 || line.indexOf(': ', start) >= 0 || line.endsWith(':')) unsupported();
+      if (isDash(line, start)) unsupported();
+      const text = line.slice(start, trimEndIndex(line, start));
       const continued = this.plainContinuation(indent);
-      value = resolvePlain(continued === undefined ? text.trimEnd() : foldLines([text.trimEnd(), ...continued]));
+      value = resolvePlain(continued === undefined ? text : foldLines([text, ...continued]));
     }
     // A deeper line after a one-line value would continue it (a multi-line scalar): not in the subset.
     const next = this.peek();
-    if (next !== undefined && next.indent > indent) unsupported();
+    if (next >= 0 && this.indentAt(next) > indent) unsupported();
     return value;
   }
 
@@ -302,31 +349,27 @@ class Parser {
    * Anything a plain continuation cannot hold (`: `, ` #`, a comment line) is outside the subset.
    */
   private plainContinuation(indent: number): string[] | undefined {
-    const parts: string[] = [];
+    let parts: string[] | undefined;
     let end = this.pos;
     let blanks = 0;
-    for (let i = this.pos; i < this.lines.length; i++) {
+    for (let i = this.pos; i < this.end; i++) {
       const line = this.lines[i] as string;
-      const ind = indentOf(line);
+      const ind = this.indentAt(i);
       if (ind === line.length) {
         blanks++;
         continue;
       }
       if (ind <= indent) break;
-      const text = line.slice(ind).trimEnd();
+      const text = line.slice(ind, trimEndIndex(line, ind));
       if (line.charCodeAt(ind) === 9 || text.startsWith('#') || text.includes(': ') || text.includes(' #') || text.endsWith(':')) unsupported();
+      parts ??= [];
       for (; blanks > 0; blanks--) parts.push('');
       parts.push(text);
       end = i + 1;
     }
-    if (parts.length === 0) return undefined;
+    if (parts === undefined) return undefined;
     this.pos = end;
     return parts;
-  }
-
-  /** Whether a single-quoted scalar starting `text` closes on this line. */
-  private endsQuote(text: string): boolean {
-    return closingQuote(text, 1) >= 0;
   }
 
   /**
@@ -337,11 +380,12 @@ class Parser {
   private multiLineSingleQuoted(first: string, indent: number): string {
     const parts: string[] = [first.slice(1).trimEnd()];
     for (;;) {
-      if (this.pos >= this.lines.length) unsupported();
+      if (this.pos >= this.end) unsupported();
       const line = this.lines[this.pos] as string;
+      const lineIndent = this.indentAt(this.pos);
       this.pos++;
       const text = line.trimStart();
-      if (text !== '' && indentOf(line) <= indent) unsupported();
+      if (text !== '' && lineIndent <= indent) unsupported();
       const close = closingQuote(text, 0);
       if (close < 0) {
         parts.push(text.trimEnd());
@@ -353,7 +397,7 @@ class Parser {
     }
     const out = foldLines(parts);
     const next = this.peek();
-    if (next !== undefined && next.indent > indent) unsupported();
+    if (next >= 0 && this.indentAt(next) > indent) unsupported();
     return out.replace(/''/g, "'");
   }
 
@@ -362,9 +406,9 @@ class Parser {
     const chomp = header === '|' ? 'clip' : header === '|-' ? 'strip' : header === '|+' ? 'keep' : unsupported();
     const body: string[] = [];
     let contentIndent = -1;
-    while (this.pos < this.lines.length) {
+    while (this.pos < this.end) {
       const line = this.lines[this.pos] as string;
-      const ind = indentOf(line);
+      const ind = this.indentAt(this.pos);
       if (ind === line.length) {
         body.push('');
         this.pos++;
@@ -392,30 +436,52 @@ export interface LoadedStream {
   readonly fallbacks: number;
 }
 
+/** A directive (`%`), a document end (`...`) or a start marker with content after it (`--- x`), anywhere. */
+const MARKERS = /^(?:%|---[^\n]|\.\.\.)/m;
+
 /**
  * The documents of a Kustomize output stream. Each document in the subset is parsed here, any other with js-yaml
  * (whose errors, such as a repeated key, propagate as YAMLException).
  */
 export const loadStream = (text: string): LoadedStream => {
-  if (text.includes('\r') || text.includes('\t') || /^(?:%|---[^\n]|\.\.\.)/m.test(text)) return { docs: loadAll(text), fallbacks: 1 };
+  if (text.includes('\r') || text.includes('\t')) return { docs: loadAll(text), fallbacks: 1 };
+  // U+2028 and U+2029 also start lines for the marker expression: leave such text to it (never seen in output).
+  const otherBreaks = text.includes('\u2028') || text.includes('\u2029');
+  if (otherBreaks && MARKERS.test(text)) return { docs: loadAll(text), fallbacks: 1 };
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop(); // the final newline ends the last line, it does not start one
-  // Chunks between `---` lines; the first is a document only when it has content, the others always are.
-  const chunks: Array<{ lines: string[]; explicit: boolean }> = [{ lines: [], explicit: false }];
-  for (const line of lines) {
-    if (line === '---') chunks.push({ lines: [], explicit: true });
-    else (chunks[chunks.length - 1] as { lines: string[] }).lines.push(line);
+  // One pass: each line's indent, the markers (which hand the whole stream to js-yaml), and the `---` lines that
+  // split documents. The first chunk is a document only when it has content, the others always are.
+  const indents = new Int32Array(lines.length);
+  const starts: number[] = [0];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const c = line.charCodeAt(0);
+    if (c === SPACE) {
+      let n = 1;
+      while (line.charCodeAt(n) === SPACE) n++;
+      indents[i] = n;
+    } else if (!otherBreaks && (c === 37 || (c === 46 && line.startsWith('...')))) {
+      return { docs: loadAll(text), fallbacks: 1 };
+    } else if (c === DASH && line.startsWith('---')) {
+      if (line.length > 3) {
+        if (!otherBreaks) return { docs: loadAll(text), fallbacks: 1 };
+      } else starts.push(i + 1);
+    }
   }
   const docs: unknown[] = [];
   let fallbacks = 0;
-  for (const chunk of chunks) {
-    if (!chunk.explicit && chunk.lines.every((l) => l.trim() === '')) continue;
+  for (let k = 0; k < starts.length; k++) {
+    const start = starts[k] as number;
+    // A chunk ends at the `---` line that starts the next one.
+    const end = k + 1 < starts.length ? (starts[k + 1] as number) - 1 : lines.length;
+    if (k === 0 && lines.slice(start, end).every((l) => l.trim() === '')) continue;
     try {
-      docs.push(new Parser(chunk.lines).document());
+      docs.push(new Parser(lines, indents, start, end).document());
     } catch (error) {
       if (!(error instanceof Unsupported) && !(error instanceof SyntaxError)) throw error;
       fallbacks++;
-      docs.push(load(`${chunk.lines.join('\n')}\n`) ?? null);
+      docs.push(load(`${lines.slice(start, end).join('\n')}\n`) ?? null);
     }
   }
   return { docs, fallbacks };

@@ -67,6 +67,9 @@ describe('loadStream', () => {
     ['comments and tabs', 'a: 1 # note\nb:\t2\n'],
     ['whole-line comments', '# header\na:\n  # inside\n  b: |\n    x\n    # not a comment\n# after\nc: 1\n'],
     ['document end and directives', '%YAML 1.2\n---\na: 1\n...\n'],
+    ['a no-break space at the end of a value', 'a: x\u00a0\nb: \u00a0y\n'],
+    ['a no-break space in a key line', 'a:\u00a0\n  b: 1\n'],
+    ['extra spaces after a sequence dash', 'a:\n  -   key: v\n      other: w\n'],
   ])('%s: same as js-yaml', (_, text) => {
     const { fast, reference } = both(text);
     expect(fast).toEqual(reference);

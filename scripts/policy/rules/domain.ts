@@ -1,14 +1,14 @@
 // Checks specific to this fleet's media stacks: GPU work only on GPU clusters, autoscaler queues that workers
 // actually consume, the edge cache proxying to the origin Service, and every metrics port scraped.
 import { arr, obj, objs, str, strMap } from '../json.ts';
-import type { AppContext, AppRule, FleetRule, RawFinding, RenderedObject } from '../types.ts';
-import { containersOf, groupOf, selects, serviceSelects, workloadOf, type Workload } from '../workloads.ts';
+import { clusterKey, type AppContext, type AppRule, type FleetRule, type RawFinding, type RenderedObject } from '../types.ts';
+import { groupOf, selects, serviceSelects, workloadOf, type Workload } from '../workloads.ts';
 
 const GPU_RESOURCE = /^(nvidia\.com|amd\.com|gpu\.intel\.com)\/gpu$/;
 
 const usesGpu = (w: Workload): boolean =>
   w.podSpec !== undefined &&
-  containersOf(w.podSpec, '').some((c) => {
+  w.containers.some((c) => {
     const r = obj(c.container.resources);
     return [...Object.keys(obj(r.requests)), ...Object.keys(obj(r.limits))].some((k) => GPU_RESOURCE.test(k));
   });
@@ -30,7 +30,7 @@ const queuesOf = (w: Workload, objects: readonly RenderedObject[]): Set<string> 
   const out = new Set<string>();
   const configMap = (name: string | undefined): Record<string, string> =>
     strMap(objects.find((o) => o.kind === 'ConfigMap' && o.name === name && o.effectiveNamespace === w.object.effectiveNamespace)?.raw.data);
-  for (const c of containersOf(w.podSpec ?? {}, '')) {
+  for (const c of w.containers) {
     for (const e of objs(c.container.env)) {
       const name = str(e.name) ?? '';
       if (!QUEUE_KEY.test(name)) continue;
@@ -72,12 +72,14 @@ export const kedaQueues: AppRule = (ctx) =>
     return out;
   });
 
-/** Applications grouped by the cluster they deploy to. */
+/** Applications grouped by the cluster they deploy to, in order of first appearance. */
 const byCluster = (apps: readonly AppContext[]): AppContext[][] => {
   const groups = new Map<string, AppContext[]>();
   for (const app of apps) {
-    const key = app.target.cluster?.name ?? app.target.destination;
-    groups.set(key, [...(groups.get(key) ?? []), app]);
+    const key = clusterKey(app.target);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [app]);
+    else group.push(app);
   }
   return [...groups.values()];
 };
@@ -121,13 +123,14 @@ export const metricsMonitors: FleetRule = (apps) =>
     const all = group.flatMap((a) => a.objects);
     const podMonitors = all.filter((o) => o.kind === 'PodMonitor' && groupOf(o.apiVersion) === 'monitoring.coreos.com');
     const serviceMonitors = all.filter((o) => o.kind === 'ServiceMonitor' && groupOf(o.apiVersion) === 'monitoring.coreos.com');
-    const services = all.filter((o) => o.kind === 'Service' && o.apiVersion === 'v1');
+    // With their labels read once: every metrics port is matched against every Service of its cluster.
+    const services = all.filter((o) => o.kind === 'Service' && o.apiVersion === 'v1').map((s) => ({ s, labels: strMap(obj(s.raw.metadata).labels) }));
     return group.flatMap((app) =>
       app.objects.flatMap((o) => {
         const w = workloadOf(o);
         if (w?.podSpec === undefined) return [];
         const ns = o.effectiveNamespace;
-        return containersOf(w.podSpec, w.podSpecField ?? 'spec').flatMap((c) =>
+        return w.containers.flatMap((c) =>
           objs(c.container.ports).flatMap((p, i) => {
             const portName = str(p.name) ?? '';
             if (!isMetricsPort(portName)) return [];
@@ -140,9 +143,9 @@ export const metricsMonitors: FleetRule = (apps) =>
               if (!monitorNamespaces(spec, m.effectiveNamespace)(ns)) return false;
               const endpointPorts = objs(spec.endpoints).map((e) => str(e.port));
               return services.some(
-                (s) =>
+                ({ s, labels }) =>
                   s.effectiveNamespace === ns &&
-                  selects(spec.selector, strMap(obj(s.raw.metadata).labels)) &&
+                  selects(spec.selector, labels) &&
                   serviceSelects(obj(s.raw.spec).selector, w.podLabels) &&
                   objs(obj(s.raw.spec).ports).some((sp) => (sp.targetPort === portName || sp.targetPort === p.containerPort) && endpointPorts.includes(str(sp.name))),
               );

@@ -16,7 +16,7 @@ const denies = (o: RenderedObject): Set<'Ingress' | 'Egress'> => {
   return out;
 };
 
-const isIngress = (o: RenderedObject): boolean => o.kind === 'Ingress' && groupOf(o.apiVersion) === 'networking.k8s.io';
+export const isIngress = (o: RenderedObject): boolean => o.kind === 'Ingress' && groupOf(o.apiVersion) === 'networking.k8s.io';
 
 export const network: AppRule = (ctx) => {
   const out: RawFinding[] = [];

@@ -2,7 +2,7 @@
 // checked on every pod template, plus a read-only root filesystem in prod.
 import { arr, obj, objs, str, type JsonObject } from '../json.ts';
 import type { AppRule, RawFinding, RenderedObject } from '../types.ts';
-import { containersOf, workloadOf } from '../workloads.ts';
+import { workloadOf, type ContainerRef } from '../workloads.ts';
 
 /** Volume types the restricted profile allows. */
 const ALLOWED_VOLUMES = new Set([
@@ -30,13 +30,13 @@ const podLevel = (o: RenderedObject, pod: JsonObject, field: string): RawFinding
   return out;
 };
 
-const containerLevel = (o: RenderedObject, pod: JsonObject, field: string, isProd: boolean): RawFinding[] => {
+const containerLevel = (o: RenderedObject, pod: JsonObject, field: string, containers: readonly ContainerRef[], isProd: boolean): RawFinding[] => {
   const out: RawFinding[] = [];
   const podCtx = obj(pod.securityContext);
   const podNonRoot = podCtx.runAsNonRoot === true;
   const podSeccomp = seccompOk(podCtx.seccompProfile);
   if (podCtx.runAsUser === 0) out.push({ rule: 'pod-security/run-as-non-root', object: o, field: `${field}.securityContext.runAsUser`, message: 'pod runs as uid 0' });
-  for (const c of containersOf(pod, field)) {
+  for (const c of containers) {
     const sc = obj(c.container.securityContext);
     const at = `${c.field}.securityContext`;
     const label = `container ${c.name}`;
@@ -84,5 +84,5 @@ export const podSecurity: AppRule = (ctx) =>
     const w = workloadOf(o);
     if (w === undefined) return [];
     if (w.podSpec === undefined || w.podSpecField === undefined) return operatorPod(o);
-    return [...podLevel(o, w.podSpec, w.podSpecField), ...containerLevel(o, w.podSpec, w.podSpecField, ctx.isProd)];
+    return [...podLevel(o, w.podSpec, w.podSpecField), ...containerLevel(o, w.podSpec, w.podSpecField, w.containers, ctx.isProd)];
   });

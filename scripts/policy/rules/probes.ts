@@ -2,7 +2,7 @@
 // liveness check that is not the readiness check (an overloaded pod should be taken out of rotation, not killed).
 import { isObject, obj, type JsonObject } from '../json.ts';
 import type { AppRule, RawFinding } from '../types.ts';
-import { containersOf, serviceSelects, workloadOf } from '../workloads.ts';
+import { serviceSelects, workloadOf } from '../workloads.ts';
 
 const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'] as const;
 
@@ -20,7 +20,7 @@ export const probes: AppRule = (ctx) => {
     const w = workloadOf(o);
     if (w === undefined || w.podSpec === undefined) continue;
     const backed = services.some((s) => s.effectiveNamespace === o.effectiveNamespace && serviceSelects(obj(s.raw.spec).selector, w.podLabels));
-    for (const c of containersOf(w.podSpec, w.podSpecField ?? 'spec')) {
+    for (const c of w.containers) {
       if (c.init) continue;
       const readiness = c.container.readinessProbe;
       const liveness = c.container.livenessProbe;

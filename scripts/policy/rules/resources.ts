@@ -1,7 +1,7 @@
 // Container resources: cpu and memory requests, a memory limit, and GPUs requested exactly as limited.
 import { obj, str } from '../json.ts';
 import type { AppRule, RawFinding } from '../types.ts';
-import { containersOf, workloadOf } from '../workloads.ts';
+import { workloadOf } from '../workloads.ts';
 
 const GPU_RESOURCE = /^(nvidia\.com|amd\.com|gpu\.intel\.com)\/gpu$/;
 
@@ -29,7 +29,7 @@ export const resources: AppRule = (ctx) => {
       check(obj(o.raw.spec).resources, 'the main container', 'spec.resources', push);
       continue;
     }
-    for (const c of containersOf(w.podSpec, w.podSpecField ?? 'spec')) {
+    for (const c of w.containers) {
       check(c.container.resources, `container ${str(c.container.name) ?? c.name}`, `${c.field}.resources`, push);
     }
   }

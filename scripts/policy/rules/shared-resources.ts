@@ -1,13 +1,13 @@
 // Two Applications on one cluster rendering the same object: each sync overwrites the other, and pruning one
 // deletes what the other still needs. Argo CD only warns (SharedResourceWarning); here it fails.
 import { objectKey } from '../../kustomize/silent-failures.ts';
-import type { AppContext, FleetRule, RawFinding } from '../types.ts';
+import { clusterKey, type AppContext, type FleetRule, type RawFinding } from '../types.ts';
 
 export const sharedResources: FleetRule = (apps) => {
   const out: Array<RawFinding & { app: AppContext }> = [];
   const owners = new Map<string, string>();
   for (const app of apps) {
-    const cluster = app.target.cluster?.name ?? app.target.destination;
+    const cluster = clusterKey(app.target);
     for (const o of app.objects) {
       const key = `${cluster}\u0000${objectKey(o)}`;
       const first = owners.get(key);
