@@ -1,5 +1,6 @@
 // One inventory file parsed with positions: the plain data that the schema validates, plus a way
 // back from a field path to the line and column a person should look at.
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { InventoryIssue } from './errors.ts';
@@ -173,10 +174,50 @@ function tooDeep(file: string, text: string, offset: number): YamlSource {
   return { file, data: undefined, issues: [issue], position: () => ({ line, col: 1 }), plainScalarSource: () => undefined };
 }
 
+/**
+ * Anchors, aliases, tags, directives and complex keys: YAML features an inventory never needs, whose edge cases
+ * (alias expansion limits, recursive data) only the positioned parser handles. Matched loosely: a false match
+ * (e.g. `*` inside a string) only means the slower parser reads the file.
+ */
+const UNCOMMON_SYNTAX = /(?:^|[\s[{,])[&*!]\S|^%|^\s*\?(?:\s|$)|(?:^|\s)<<\s*:/m;
+
+/**
+ * The fast path for a well-formed file: js-yaml (YAML 1.2 core schema, as `yaml` reads it; a differential test
+ * holds the two to the same values) is several times faster than building `yaml`'s positioned document, which
+ * only error messages need. Undefined when js-yaml refuses the text (syntax errors, duplicate keys, an empty or
+ * multi-document file) or it uses uncommon syntax: the positioned parser then reads it and reports the problems.
+ */
+export function loadFast(text: string): { data: unknown } | undefined {
+  if (UNCOMMON_SYNTAX.test(text)) return undefined;
+  try {
+    return { data: load(text, { schema: CORE_SCHEMA }) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parse one inventory file. Never throws: every problem becomes an issue. */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const deep = tooDeepAt(text);
   if (deep !== undefined) return tooDeep(file, text, deep);
+  const fast = loadFast(text);
+  if (fast !== undefined) {
+    // Positions are needed only to report a problem: the positioned parse runs then, once.
+    let positioned: YamlSource | undefined;
+    const slow = (): YamlSource => (positioned ??= parsePositioned(file, text));
+    return {
+      file,
+      data: fast.data,
+      issues: [],
+      position: (path, target) => slow().position(path, target),
+      plainScalarSource: (path) => slow().plainScalarSource(path),
+    };
+  }
+  return parsePositioned(file, text);
+}
+
+/** `yaml`'s document with a line counter: data, YAML-level issues, and positions for every field. */
+function parsePositioned(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
   // prettyErrors off: positions come from the line counter, messages stay one line.
   // logLevel 'error': the library would otherwise print warnings (e.g. stringified keys) to stderr.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseYamlSource } from '../../scripts/inventory/yaml-source.ts';
+import { parseDocument } from 'yaml';
+import { loadFast, parseYamlSource } from '../../scripts/inventory/yaml-source.ts';
 
 const TEXT = ['# comment', 'a:', '  b: 1.10', '  c:', '  list: [x, y]', 'd: &anchor', '  e: 1', 'f: *anchor', '']
   .join('\n');
@@ -83,5 +84,61 @@ describe('parseYamlSource problems', () => {
     expect(src.issues).toEqual([]);
     expect(src.data).toBeNull();
     expect(src.position(['x'], 'value')).toEqual({ line: 1, col: 1 });
+  });
+});
+
+describe('loadFast (js-yaml) agrees with the positioned parser or steps aside', () => {
+  const positioned = (text: string): { data: unknown; errors: number } => {
+    const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error', uniqueKeys: true });
+    return { data: doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined, errors: doc.errors.length };
+  };
+
+  it.each([
+    ['scalars of the core schema', 'a: 1_000\nb: 0b11\nc: 0o17\nd: 017\ne: 1e3\nf: .inf\ng: 1.10\nh: 2024-01-01\ni: yes\nj: ~\nk: 0x1F\nl: +12\nm: .5\nn: 1.\np: 0.\nq: +.5e-3\nr: 1_0.5\nt: True\nu: NULL\nv:\nw: 00\nx: 0x_1\ny: -0x1\nz: 1e\n'],
+    ['quoting and blocks', 'a: "x\\ty"\nb: \'it\'\'s\'\nc: |\n  l1\n  l2\nd: >-\n  folded\n  text\ne: [a, {b: c}]\nf: {}\n'],
+    ['nested lists', 'clusters:\n  - name: a\n    stacks: [streaming]\n  - name: b\n    capabilities:\n      - gpu\n'],
+    ['comments everywhere', '# head\na: 1 # trailing\n# between\nb:\n  - x # item\n'],
+  ])('%s: same data', (_, text) => {
+    const slow = positioned(text);
+    expect(slow.errors).toBe(0);
+    expect(loadFast(text)).toEqual({ data: slow.data });
+  });
+
+  it.each([
+    ['duplicate key', 'a: 1\na: 2\n'],
+    ['nested duplicate key', 'a:\n  b: 1\n  b: 2\n'],
+    ['unclosed flow', 'a: [1, 2\nb: 3\n'],
+    ['bad indentation', 'a:\n  b: 1\n c: 2\n'],
+    ['tab indentation', 'a:\n\tb: 1\n'],
+    ['two documents', 'a: 1\n---\nb: 2\n'],
+    ['an empty file', ''],
+    ['only a comment', '# nothing\n'],
+    ['anchors and aliases', 'a: &x 1\nb: *x\n'],
+    ['a tag', 'a: !!str 1\n'],
+    ['a complex key', '? [a]\n: 1\n'],
+    ['a merge key', 'a: {x: 1}\nb:\n  <<: {y: 2}\n'],
+  ])('%s: the positioned parser reads it', (_, text) => {
+    expect(loadFast(text)).toBeUndefined();
+  });
+
+  it('every inventory file of the repository and its fixtures reads the same both ways', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const files: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const e of await readdir(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) await walk(join(dir, e.name));
+        else if (e.name.endsWith('.yaml')) files.push(join(dir, e.name));
+      }
+    };
+    await walk(join(import.meta.dirname, '..', '..', 'inventory'));
+    await walk(join(import.meta.dirname, '..', 'fixtures', 'small-fleet', 'inventory'));
+    expect(files.length).toBeGreaterThan(4);
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      const fast = loadFast(text);
+      expect(fast, file).toBeDefined();
+      expect(fast!.data, file).toEqual(positioned(text).data);
+    }
   });
 });
