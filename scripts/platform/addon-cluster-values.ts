@@ -20,9 +20,16 @@ export interface PerClusterValues {
 export const flavourFlag = (flavour: LoadBalancerFlavour): string =>
   `lb${flavour.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`;
 
-/** Flavours of the fleet whose load balancer needs annotations, sorted. */
-const annotatedFlavours = (fleet: Fleet): LoadBalancerFlavour[] =>
-  [...new Set(fleet.clusters.map((c) => c.loadBalancer))].filter((f) => Object.keys(loadBalancerAnnotations(f)).length > 0).sort();
+/** Flavours of the fleet whose load balancer needs annotations, sorted; once per fleet (every cluster's element asks). */
+const flavoursByFleet = new WeakMap<Fleet, LoadBalancerFlavour[]>();
+const annotatedFlavours = (fleet: Fleet): LoadBalancerFlavour[] => {
+  let flavours = flavoursByFleet.get(fleet);
+  if (flavours === undefined) {
+    flavours = [...new Set(fleet.clusters.map((c) => c.loadBalancer))].filter((f) => Object.keys(loadBalancerAnnotations(f)).length > 0).sort();
+    flavoursByFleet.set(fleet, flavours);
+  }
+  return flavours;
+};
 
 const indent = (n: number, line: string): string => `${' '.repeat(n)}${line}`;
 

@@ -50,6 +50,13 @@ const renderPatch = (p: JsonPatch): Record<string, unknown> => ({
 
 /** Relative path from one generated folder to another (both POSIX, relative to the output root). */
 export const relativeDir = (from: string, to: string): string => {
+  // Fast path (every cluster kustomization pointing into base/ or overlays/): no common first folder.
+  const head = from.indexOf('/');
+  if (head > 0 && !to.startsWith(from.slice(0, head + 1)) && to !== from.slice(0, head) && !from.endsWith('/') && !from.includes('//')) {
+    let depth = 1;
+    for (let i = head; i >= 0; i = from.indexOf('/', i + 1)) depth++;
+    return `${'../'.repeat(depth)}${to}`;
+  }
   const a = from.split('/').filter(Boolean);
   const b = to.split('/').filter(Boolean);
   let i = 0;

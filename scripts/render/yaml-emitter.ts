@@ -43,16 +43,47 @@ const BARE_EXPONENT = /^[eE][-+]?[0-9_]+$/;
 
 const isPlain = (s: string): boolean => (PLAIN.test(s) && !RESERVED.has(s.toLowerCase()) && !BARE_EXPONENT.test(s)) || QUANTITY_LIKE.test(s) || VERSION_LIKE.test(s) || PERCENT_OR_CIDR.test(s) || RELATIVE_PATH.test(s);
 
+/**
+ * A value YAML cannot carry. Thrown without a location; each enclosing block adds its key or index on the way out,
+ * so the hot path never builds location strings for values that are fine.
+ */
+class EmitError extends Error {
+  constructor(
+    readonly what: string,
+    readonly path: string = '',
+  ) {
+    super(what);
+  }
+}
+
+const at = (error: unknown, step: string): unknown => (error instanceof EmitError ? new EmitError(error.what, step + error.path) : error);
+
+/** Strings repeat across a render (keys, labels, names): their written form is computed once. */
+const plainCache = new Map<string, string>();
+const CACHEABLE_LENGTH = 128;
+
+const scalarString = (s: string): string => {
+  if (s.length > CACHEABLE_LENGTH) return isPlain(s) ? s : quoted(s);
+  let text = plainCache.get(s);
+  if (text === undefined) {
+    text = isPlain(s) ? s : quoted(s);
+    // Bounded: a render has far fewer distinct short strings than this.
+    if (plainCache.size > 100_000) plainCache.clear();
+    plainCache.set(s, text);
+  }
+  return text;
+};
+
 /** A one-line scalar (keys too). */
-const scalar = (v: unknown, at: string): string => {
-  if (typeof v === 'string') return isPlain(v) ? v : quoted(v);
+const scalar = (v: unknown): string => {
+  if (typeof v === 'string') return scalarString(v);
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`cannot serialise non-finite number at ${at}`);
+    if (!Number.isFinite(v)) throw new EmitError('cannot serialise non-finite number');
     return String(v);
   }
-  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v === null) return 'null';
-  throw new Error(`cannot serialise ${typeof v} at ${at}`);
+  throw new EmitError(`cannot serialise ${typeof v}`);
 };
 
 /** Whether a multi-line string can be a literal block that reads back byte for byte with every reader. */
@@ -76,57 +107,111 @@ const literalBlock = (s: string, pad: string): string => {
 };
 
 type Value = unknown;
+type Compare = (a: string, b: string) => number;
 
-const isEmptyCollection = (v: Value): boolean =>
-  (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).every((k) => (v as Record<string, unknown>)[k] === undefined));
+/** Above this many keys a mapping is sorted with Array#sort; below, insertion sort (no comparator overhead). */
+const INSERTION_SORT_MAX = 12;
 
-/** The text after `key:` or `- ` for a value: inline scalar, or a newline and a nested block. */
-const after = (v: Value, pad: string, compare: (a: string, b: string) => number, at: string): string => {
-  if (typeof v === 'string' && literalOk(v)) return ` ${literalBlock(v, `${pad}  `)}`;
-  if (v === null || typeof v !== 'object') return ` ${scalar(v, at)}\n`;
-  if (isEmptyCollection(v)) return Array.isArray(v) ? ' []\n' : ' {}\n';
-  return `\n${block(v, `${pad}  `, compare, at)}`;
+/** The defined keys of a mapping, in `compare` order. */
+const keysOf = (o: Record<string, unknown>, compare: Compare): string[] => {
+  const all = Object.keys(o);
+  const keys: string[] = [];
+  for (let i = 0; i < all.length; i++) if (o[all[i]!] !== undefined) keys.push(all[i]!);
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort(compare);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(keys[j]!, k) > 0) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 };
 
-const entries = (o: Record<string, unknown>, compare: (a: string, b: string) => number): [string, unknown][] =>
-  Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort(compare)
-    .map((k) => [k, o[k]]);
+/**
+ * Appends the text after `key:` or `- ` for a non-collection value: inline scalar or literal block. Output goes
+ * into one array joined once per document: `+=` would leave every file a tree of thousands of string fragments
+ * that all survive into the old generation (on 1,000 clusters, most of the render's garbage-collection time).
+ */
+const pushScalar = (out: string[], v: Value, pad: string): void => {
+  if (typeof v === 'string' && v.length > 1 && literalOk(v)) out.push(` ${literalBlock(v, `${pad}  `)}`);
+  else out.push(` ${scalar(v)}\n`);
+};
 
-/** A non-empty mapping or sequence at indentation `pad`. */
-const block = (v: object, pad: string, compare: (a: string, b: string) => number, at: string): string => {
-  let out = '';
+/**
+ * Appends a mapping or sequence at indentation `pad`. `lead` is what the first line starts with instead of `pad`:
+ * `- ` for the first key of a mapping inside a sequence. Empty collections are written inline by the caller.
+ */
+const block = (out: string[], v: object, pad: string, compare: Compare, lead: string): void => {
+  let first = lead;
+  const inner = `${pad}  `;
   if (Array.isArray(v)) {
-    v.forEach((item, i) => {
-      const where = `${at}[${i}]`;
-      if (item !== null && typeof item === 'object' && !Array.isArray(item) && !isEmptyCollection(item)) {
-        // `- first: …` then the other keys aligned under it.
-        const nested = block(item, `${pad}  `, compare, where);
-        out += `${pad}- ${nested.slice(pad.length + 2)}`;
-      } else if (Array.isArray(item) && item.length > 0) {
-        out += `${pad}-\n${block(item, `${pad}  `, compare, where)}`;
-      } else {
-        out += `${pad}-${after(item, pad, compare, where)}`;
+    for (let i = 0; i < v.length; i++) {
+      const item: Value = v[i];
+      try {
+        if (item !== null && typeof item === 'object') {
+          if (Array.isArray(item)) {
+            if (item.length > 0) {
+              out.push(`${first}-\n`);
+              block(out, item, inner, compare, inner);
+            } else out.push(`${first}- []\n`);
+          } else if (keysOf(item as Record<string, unknown>, compare).length > 0) {
+            // `- first: …` then the other keys aligned under it.
+            block(out, item, inner, compare, `${first}- `);
+          } else out.push(`${first}- {}\n`);
+        } else {
+          out.push(`${first}-`);
+          pushScalar(out, item, pad);
+        }
+      } catch (error) {
+        throw at(error, `[${i}]`);
       }
-    });
-    return out;
+      first = pad;
+    }
+    return;
   }
-  for (const [k, val] of entries(v as Record<string, unknown>, compare)) {
-    const where = `${at}.${k}`;
-    const arrayChild = Array.isArray(val) && val.length > 0;
-    // Sequences under a key are indented by two, like js-yaml and kubectl print them.
-    out += `${pad}${scalar(k, where)}:${arrayChild ? `\n${block(val, `${pad}  `, compare, where)}` : after(val, pad, compare, where)}`;
+  const o = v as Record<string, unknown>;
+  for (const k of keysOf(o, compare)) {
+    const val = o[k];
+    try {
+      out.push(`${first}${scalar(k)}:`);
+      if (val !== null && typeof val === 'object') {
+        // Sequences under a key are indented by two, like js-yaml and kubectl print them.
+        const empty = Array.isArray(val) ? val.length === 0 : keysOf(val as Record<string, unknown>, compare).length === 0;
+        if (empty) out.push(Array.isArray(val) ? ' []\n' : ' {}\n');
+        else {
+          out.push('\n');
+          block(out, val, inner, compare, inner);
+        }
+      } else pushScalar(out, val, pad);
+    } catch (error) {
+      throw at(error, `.${k}`);
+    }
+    first = pad;
   }
-  return out;
 };
 
 /**
  * One YAML document for a JSON value, keys ordered by `compare`, members whose value is `undefined` dropped.
  * Throws on values YAML cannot carry faithfully (functions, symbols, non-finite numbers, undefined in arrays).
  */
-export const emitYaml = (value: unknown, compare: (a: string, b: string) => number): string => {
-  if (value === null || typeof value !== 'object') return after(value, '', compare, '$').slice(1);
-  if (isEmptyCollection(value)) return Array.isArray(value) ? '[]\n' : '{}\n';
-  return block(value, '', compare, '$');
+export const emitYaml = (value: unknown, compare: Compare): string => {
+  try {
+    if (value === null || typeof value !== 'object') {
+      const out: string[] = [];
+      pushScalar(out, value, '');
+      return out.join('').slice(1);
+    }
+    if (Array.isArray(value) ? value.length === 0 : keysOf(value as Record<string, unknown>, compare).length === 0) {
+      return Array.isArray(value) ? '[]\n' : '{}\n';
+    }
+    const out: string[] = [];
+    block(out, value, '', compare, '');
+    return out.join('');
+  } catch (error) {
+    if (error instanceof EmitError) throw new Error(`${error.what} at $${error.path}`, { cause: error });
+    throw error;
+  }
 };
