@@ -76,6 +76,12 @@ export interface Component {
   readonly extendedResources?: Readonly<Record<string, string>>;
   /** Complete, environment- and cluster-independent resources (no image tags, no replicas). */
   readonly base: (ctx: BaseContext) => K8sObject[];
+  /**
+   * Objects the component adds on every cluster that has a capability, the same on each (the mesh's mTLS,
+   * authorization and traffic policies). Rendered once into `base/<stack>/<component>/<capability>/`, which the
+   * kustomization of each such cluster includes, instead of once per cluster.
+   */
+  readonly withCapability?: { readonly [C in Capability]?: (ctx: BaseContext) => K8sObject[] };
   /** Objects that only make sense per cluster (hosts, certificates). */
   readonly cluster?: (ctx: ClusterContext) => K8sObject[];
   /**

@@ -67,14 +67,22 @@ export const httpServiceComponent = (name: string, app: InventoryApp): Component
     workload: { apiVersion: 'apps/v1', kind: 'Deployment', name, resourcesPath: '/spec/template/spec/containers/0/resources', replicasVia: 'transformer' },
     defaults: DEFAULTS,
     base,
+    ...(app.stack === 'streaming'
+      ? {
+          withCapability: {
+            mesh: () => [
+              destinationRule({ app: name, service: name, maxConnections: 1024 }),
+              authorizationPolicy({ app: name, allows: app.public ? [{ namespaces: [MESH_INGRESS_NAMESPACE], ports: [app.port] }] : [] }),
+            ],
+          },
+        }
+      : {}),
     cluster: (ctx) => {
       // Streaming pods on mesh clusters sit behind STRICT mTLS and deny-by-default: the Istio gateway is their
       // only way in, so a public host is a VirtualService on the streaming gateway instead of an nginx Ingress.
       if (app.stack === 'streaming' && onMesh(ctx.cluster)) {
         return [
           ...(app.public ? [virtualService({ app: name, host: inventoryAppHost(name, ctx.cluster.domain), routes: [{ prefix: '/', service: name, port: 80, kind: 'api' }] })] : []),
-          destinationRule({ app: name, service: name, maxConnections: 1024 }),
-          authorizationPolicy({ app: name, allows: app.public ? [{ namespaces: [MESH_INGRESS_NAMESPACE], ports: [app.port] }] : [] }),
         ];
       }
       return app.public

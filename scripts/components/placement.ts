@@ -1,7 +1,7 @@
 // Which components run where: the one answer the render, the fleet views and the README diagram share, so a
 // component that the inventory disables on a cluster (e.g. Postgres where a managed database is configured) is
 // absent from all of them alike.
-import type { StackName } from '../inventory/schema.ts';
+import type { Capability, StackName } from '../inventory/schema.ts';
 import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
 import type { BaseContext, ClusterContext, Component } from './component.ts';
 
@@ -32,3 +32,20 @@ export const componentsOnCluster = (ctx: BaseContext, cluster: Cluster, stack: S
   const clusterCtx: ClusterContext = { ...ctx, cluster, environment: environmentOf(ctx.fleet, cluster) };
   return ctx.components.filter((c) => c.stack === stack && runsOn(clusterCtx, c));
 };
+
+/** A component's objects for one capability, as a unit under its base folder: `<component>/<capability>`. */
+export interface CapabilityUnit {
+  readonly component: Component;
+  readonly capability: Capability;
+  /** Unit name under `base/<stack>/`. */
+  readonly unit: string;
+}
+
+/** The capability units a cluster includes: of the components it runs, those with objects for its capabilities. */
+export const capabilityUnitsOn = (cluster: Cluster, components: readonly Component[]): CapabilityUnit[] =>
+  components.flatMap((component) =>
+    [...cluster.capabilities]
+      .sort()
+      .filter((capability) => component.withCapability?.[capability] !== undefined)
+      .map((capability) => ({ component, capability, unit: `${component.name}/${capability}` })),
+  );

@@ -14,10 +14,13 @@ const cell = (s: string): string => prose(s).replace(/\|/g, '\\|');
 
 const where = (a: AlertDefinition): string => {
   const parts: string[] = [];
-  if (a.perComponent) parts.push('one rule per component whose monitor and `metrics` it needs (label `component`)');
+  if (a.perComponent) parts.push('one rule per component whose monitor and `metrics` it needs (label `component`), in that component\'s `<component>-alerts` PrometheusRule');
+  else if (a.owner !== undefined) {
+    const name = a.capability !== undefined ? `${a.owner}-${a.capability}-alerts` : a.onlyWhereTrafficExpected ? `${a.owner}-live-traffic-alerts` : `${a.owner}-alerts`;
+    parts.push(`in the \`${name}\` PrometheusRule, on every cluster running \`${a.owner}\``);
+  }
+  if (a.capability !== undefined) parts.push(`only on \`${a.capability}\` clusters`);
   if (a.onlyWhereTrafficExpected) parts.push('only in the last environment of the promotion chain (live traffic expected)');
-  if (a.whenRunning) parts.push(`only on clusters running \`${a.whenRunning}\``);
-  parts.push('only on clusters where every metric of the expression is exposed (a running component or a present exporter)');
   return parts.join('; ');
 };
 

@@ -7,8 +7,7 @@ import type { Component, K8sObject } from '../components/component.ts';
 import { EDGE_METRICS, HTTP_METRICS, ORIGIN_METRICS, TRANSCODE_METRICS } from '../components/metrics.ts';
 import { EDGE_CACHE } from '../components/streaming/edge-cache.ts';
 import { stackNamespace } from '../components/stacks.ts';
-import { STACKS } from '../inventory/schema.ts';
-import { parsePromQL } from './promql.ts';
+import { STACKS, type Capability } from '../inventory/schema.ts';
 
 export type Severity = 'critical' | 'warning';
 
@@ -33,10 +32,18 @@ export interface AlertDefinition {
   readonly expr: string;
   /** Rendered once per component matching this (per-component alerts); absent = one fixed rule. */
   readonly perComponent?: (c: MonitoredComponent) => string | undefined;
-  /** Only in environments that expect live traffic (the last of the promotion chain), e.g. "no publishers". */
+  /**
+   * Fixed rules: the component whose objects carry the rule (the one whose metrics it reads; `prometheus` for the
+   * platform's exporters). Per-component rules ship with each component they are rendered for.
+   */
+  readonly owner?: string;
+  /** Only on clusters with this capability: the rule ships in the owner's capability unit (GPU exporter rules). */
+  readonly capability?: Capability;
+  /**
+   * Only in environments that expect live traffic (the last of the promotion chain), e.g. "no publishers": the rule
+   * ships in the owner's overlay of that environment.
+   */
   readonly onlyWhereTrafficExpected?: boolean;
-  /** Only on clusters running this component (for rules over exporters present everywhere, e.g. ingress-nginx). */
-  readonly whenRunning?: string;
 }
 
 /** What the per-component rules need to know about a component: its scrape job and declared metrics. */
@@ -158,6 +165,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'NoActivePublishers',
+    owner: 'rtmp-origin',
     group: 'streaming',
     severity: 'warning',
     summary: 'No stream is being published',
@@ -169,17 +177,18 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'HlsHigh5xxRate',
+    owner: EDGE_CACHE,
     group: 'streaming',
     severity: 'critical',
     summary: 'Viewers get HLS 5xx errors',
     description: 'More than ' + T.hls5xxRatio * 100 + '% of HLS requests through ingress-nginx to the edge cache have failed with 5xx for 5 minutes.',
     firstSteps: ['Streaming dashboard: is the origin up and publishing?', '`kubectl -n streaming logs deploy/edge-cache` for upstream errors.'],
     for: '5m',
-    whenRunning: EDGE_CACHE,
     expr: `sum(rate(nginx_ingress_controller_requests{exported_namespace="streaming", ingress="${EDGE_CACHE}", status=~"5.."}[5m])) / sum(rate(nginx_ingress_controller_requests{exported_namespace="streaming", ingress="${EDGE_CACHE}"}[5m])) > ${T.hls5xxRatio}`,
   },
   {
     alert: 'EdgeCacheHitRatioLow',
+    owner: EDGE_CACHE,
     group: 'streaming',
     severity: 'warning',
     summary: 'Edge cache hit ratio below ' + T.cacheHitRatio * 100 + '%',
@@ -190,6 +199,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'TranscodeQueueDepthHigh',
+    owner: 'rabbitmq',
     group: 'transcoding',
     severity: 'warning',
     summary: 'Transcoding queue {{ $labels.queue }} has more than ' + T.queueDepth + ' jobs waiting',
@@ -200,6 +210,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'TranscodeJobFailureRate',
+    owner: 'transcode-worker-cpu',
     group: 'transcoding',
     severity: 'warning',
     summary: 'More than ' + T.jobFailureRatio * 100 + '% of {{ $labels.device }} transcoding jobs fail',
@@ -210,6 +221,8 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'GpuTemperatureHigh',
+    owner: 'prometheus',
+    capability: 'gpu',
     group: 'gpu',
     severity: 'warning',
     summary: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is above ' + T.gpuTempCelsius + '°C',
@@ -220,6 +233,8 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'GpuUtilisationSaturated',
+    owner: 'prometheus',
+    capability: 'gpu',
     group: 'gpu',
     severity: 'warning',
     summary: 'GPUs of {{ $labels.Hostname }} are saturated',
@@ -230,6 +245,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'PostgresConnectionsHigh',
+    owner: 'postgres',
     group: 'databases',
     severity: 'warning',
     summary: 'Postgres uses more than ' + T.dbConnectionsRatio * 100 + '% of its connections',
@@ -240,6 +256,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'RedisConnectionsHigh',
+    owner: 'redis',
     group: 'databases',
     severity: 'warning',
     summary: 'Redis uses more than ' + T.dbConnectionsRatio * 100 + '% of its client slots',
@@ -250,6 +267,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'PersistentVolumeFillingUp',
+    owner: 'prometheus',
     group: 'storage',
     severity: 'warning',
     summary: 'Volume {{ $labels.persistentvolumeclaim }} is more than ' + (100 - T.volumeFreeWarning * 100) + '% full',
@@ -260,6 +278,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'PersistentVolumeFull',
+    owner: 'prometheus',
     group: 'storage',
     severity: 'critical',
     summary: 'Volume {{ $labels.persistentvolumeclaim }} is almost full',
@@ -270,6 +289,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'PersistentVolumeClaimNotBound',
+    owner: 'prometheus',
     group: 'storage',
     severity: 'warning',
     summary: 'PVC {{ $labels.persistentvolumeclaim }} is {{ $labels.phase }}',
@@ -280,6 +300,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'CertificateExpiringSoon',
+    owner: 'prometheus',
     group: 'platform',
     severity: 'warning',
     summary: 'Certificate {{ $labels.name }} expires in less than ' + T.certDaysWarning + ' days',
@@ -290,6 +311,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'CertificateExpiryCritical',
+    owner: 'prometheus',
     group: 'platform',
     severity: 'critical',
     summary: 'Certificate {{ $labels.name }} expires in less than ' + T.certDaysCritical + ' days',
@@ -300,6 +322,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'ArgoCdAppDegraded',
+    owner: 'prometheus',
     group: 'platform',
     severity: 'warning',
     summary: 'Argo CD application {{ $labels.name }} is Degraded',
@@ -310,6 +333,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'ArgoCdAppOutOfSync',
+    owner: 'prometheus',
     group: 'platform',
     severity: 'warning',
     summary: 'Argo CD application {{ $labels.name }} is OutOfSync',
@@ -320,6 +344,7 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'PodCrashLooping',
+    owner: 'prometheus',
     group: 'services',
     severity: 'warning',
     summary: 'Container {{ $labels.container }} of {{ $labels.pod }} restarts repeatedly',
@@ -330,13 +355,17 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
 ];
 
-export interface RuleContext {
-  /** Components running on the cluster (every stack), with their objects. */
-  readonly components: readonly MonitoredComponent[];
-  /** Whether the metric can exist on this cluster (exposed by a running component or a present exporter). */
-  readonly provided: (metric: string) => boolean;
-  readonly trafficExpected: boolean;
-}
+/**
+ * Where rules ship, kube-prometheus style: with the component whose metrics they read, so every cluster that runs
+ * the component gets its rules from the same shared unit and no cluster carries a copy of its own.
+ * - `component`: the component's base unit: its per-component rules and the fixed rules it owns;
+ * - `capability`: the component's unit for a capability (GPU exporter rules with Prometheus on `gpu` clusters);
+ * - `live-traffic`: the component's overlay of the environment that expects live traffic.
+ */
+export type RuleSite =
+  | { readonly at: 'component'; readonly component: MonitoredComponent }
+  | { readonly at: 'capability'; readonly component: string; readonly capability: Capability }
+  | { readonly at: 'live-traffic'; readonly component: string };
 
 export interface RenderedRule {
   readonly group: AlertGroup;
@@ -354,25 +383,31 @@ export const alertAnchor = (alert: string): string => alert.toLowerCase();
 export const runbookUrl = (git: { repoURL: string; targetRevision: string }, alert: string): string =>
   `${git.repoURL.replace(/\.git$/, '')}/blob/${git.targetRevision}/docs/alerts.md#${alertAnchor(alert)}`;
 
-/** The rules of one cluster, sorted by alert then component; each only when all its metrics can exist there. */
-export const rulesFor = (ctx: RuleContext, git: { repoURL: string; targetRevision: string }): RenderedRule[] => {
+/** Whether a fixed rule ships at a site (per-component rules only ship with their component). */
+const fixedAt = (a: AlertDefinition, site: RuleSite): boolean => {
+  const owner = site.at === 'component' ? site.component.name : site.component;
+  if (a.owner !== owner) return false;
+  if (site.at === 'capability') return a.capability === site.capability && !a.onlyWhereTrafficExpected;
+  if (site.at === 'live-traffic') return a.onlyWhereTrafficExpected === true && a.capability === undefined;
+  return a.capability === undefined && !a.onlyWhereTrafficExpected;
+};
+
+/** The rules that ship at one site, in ALERTS order. */
+export const rulesAt = (site: RuleSite, git: { repoURL: string; targetRevision: string }): RenderedRule[] => {
   const rules: RenderedRule[] = [];
-  const usable = (expr: string): boolean => parsePromQL(expr).metrics.every(ctx.provided);
   const annotations = (a: AlertDefinition): RenderedRule['annotations'] => ({
     summary: a.summary,
     description: a.description,
     runbook_url: runbookUrl(git, a.alert),
   });
   for (const a of ALERTS) {
-    if (a.onlyWhereTrafficExpected && !ctx.trafficExpected) continue;
-    if (a.whenRunning !== undefined && !ctx.components.some((c) => c.name === a.whenRunning)) continue;
     if (a.perComponent) {
-      for (const c of [...ctx.components].sort((x, y) => x.name.localeCompare(y.name))) {
-        const expr = a.perComponent(c);
-        if (expr === undefined || !usable(expr)) continue;
-        rules.push({ group: a.group, alert: a.alert, expr, for: a.for, labels: { severity: a.severity, component: c.name }, annotations: annotations(a) });
+      if (site.at !== 'component') continue;
+      const expr = a.perComponent(site.component);
+      if (expr !== undefined) {
+        rules.push({ group: a.group, alert: a.alert, expr, for: a.for, labels: { severity: a.severity, component: site.component.name }, annotations: annotations(a) });
       }
-    } else if (usable(a.expr)) {
+    } else if (fixedAt(a, site)) {
       rules.push({ group: a.group, alert: a.alert, expr: a.expr, for: a.for, labels: { severity: a.severity }, annotations: annotations(a) });
     }
   }

@@ -3,6 +3,7 @@
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { Component, K8sObject } from '../components/component.ts';
 import { stackNamespace } from '../components/stacks.ts';
+import { capabilityUnitsOn } from '../components/placement.ts';
 import { isClusterScoped } from '../schemas/scope.ts';
 import type { StackName } from '../inventory/schema.ts';
 import {
@@ -58,11 +59,26 @@ export const kindsOf = (objects: readonly K8sObject[]): { cluster: GroupKind[]; 
  * wildcard, so a stack can never write into a namespace its rendered objects do not use on that cluster.
  */
 export const namespacesOnCluster = (plan: StackPlan, cluster: Cluster): string[] => {
-  const units = new Set([NAMESPACE_UNIT, ...(plan.componentsByCluster.get(cluster.name) ?? []).map((c) => c.name)]);
-  const objects = [...plan.baseUnits.filter((u) => units.has(u.unit)).flatMap((u) => u.objects), ...(plan.clusterObjects.get(cluster.name) ?? [])];
+  const components = plan.componentsByCluster.get(cluster.name) ?? [];
+  const units = [NAMESPACE_UNIT, ...components.map((c) => c.name), ...capabilityUnitsOn(cluster, components).map((u) => u.unit)];
   const names = new Set([stackNamespace(plan.stack)]);
-  for (const o of objects) if (o.metadata.namespace !== undefined && !isClusterScoped(o.apiVersion, o.kind)) names.add(o.metadata.namespace);
+  for (const unit of units) for (const ns of unitNamespaces(plan, unit)) names.add(ns);
+  for (const ns of namespacesOf(plan.clusterObjects.get(cluster.name) ?? [])) names.add(ns);
   return [...names].sort();
+};
+
+const namespacesOf = (objects: readonly K8sObject[]): string[] => [
+  ...new Set(objects.flatMap((o) => (o.metadata.namespace !== undefined && !isClusterScoped(o.apiVersion, o.kind) ? [o.metadata.namespace] : []))),
+];
+
+/** Namespaces of one base unit's objects, once per plan: a thousand clusters share a few dozen units. */
+const unitNamespaceCache = new WeakMap<StackPlan, Map<string, readonly string[]>>();
+const unitNamespaces = (plan: StackPlan, unit: string): readonly string[] => {
+  let perPlan = unitNamespaceCache.get(plan);
+  if (perPlan === undefined) unitNamespaceCache.set(plan, (perPlan = new Map()));
+  let names = perPlan.get(unit);
+  if (names === undefined) perPlan.set(unit, (names = namespacesOf(plan.baseUnits.find((u) => u.unit === unit)?.objects ?? [])));
+  return names;
 };
 
 const stackProject = (fleet: Fleet, plan: StackPlan): IAppProject & K8sObject => {

@@ -2,6 +2,7 @@
 // and the environment's app Components, adds the cluster's public hosts, and patches cluster facts
 // (storage class, load-balancer annotations) with JSON6902 patches. Cluster labels go on every object.
 import type { Component, K8sObject } from '../components/component.ts';
+import { capabilityUnitsOn } from '../components/placement.ts';
 import type { StackName } from '../inventory/schema.ts';
 import { LABEL_CLUSTER, LABEL_ENVIRONMENT, LABEL_REGION } from '../lib/labels.ts';
 import { basePath, CLUSTER_RESOURCES_FILE, clusterStackPath, NAMESPACE_UNIT, overlayPath, posixJoin } from '../lib/layout.ts';
@@ -45,6 +46,7 @@ export const renderClusterStack = (
       resources: [
         relativeDir(dir, basePath(stack, NAMESPACE_UNIT)),
         ...components.map((c) => relativeDir(dir, overlayPath(environment.name, stack, c.name))),
+        ...capabilityUnitsOn(cluster, components).map((u) => relativeDir(dir, basePath(stack, u.unit))),
         ...(resources.length > 0 ? [CLUSTER_RESOURCES_FILE] : []),
       ],
       images,

@@ -1,7 +1,7 @@
 // The whole render: model in, files out. Pure — no IO, no clock, no environment variables.
 import type { BaseContext, Component, K8sObject } from '../components/component.ts';
 import { componentsFor } from '../components/catalog.ts';
-import { baseContextFor, componentsOnCluster, environmentOf } from '../components/placement.ts';
+import { baseContextFor, capabilityUnitsOn, componentsOnCluster, environmentOf } from '../components/placement.ts';
 import { namespaceUnit } from '../components/stacks.ts';
 import { STACKS } from '../inventory/schema.ts';
 import { NAMESPACE_UNIT } from '../lib/layout.ts';
@@ -17,30 +17,45 @@ import { renderClusterStack } from './render-clusters.ts';
 import { renderAppOverlay, scalerObjects } from './render-overlays.ts';
 import { renderReadmes } from './render-readmes.ts';
 import { renderAlertsDoc } from '../monitoring/alerts-doc.ts';
+import { checkRuleCoverage, componentAlertRules, liveTrafficAlertRules } from '../monitoring/alert-rules.ts';
 import { renderSchemas } from './render-schemas.ts';
 
 const uniqueByName = (cs: readonly Component[]): Component[] =>
   [...new Map(cs.map((c) => [c.name, c])).values()].sort((a, b) => a.name.localeCompare(b.name));
 
-const planStacks = (fleet: Fleet, ctx: BaseContext): StackPlan[] =>
+const planStacks = (fleet: Fleet, ctx: BaseContext, baseObjectsOf: (c: Component) => readonly K8sObject[]): StackPlan[] =>
   STACKS.flatMap((stack) => {
     const clusters = fleet.clusters.filter((c) => c.stacks.includes(stack));
     if (clusters.length === 0) return [];
     const componentsByCluster = new Map(clusters.map((c) => [c.name, componentsOnCluster(ctx, c, stack)]));
     // Every object is rendered once here; the file renderers and the project's kind whitelist share them.
+    const capabilityUnits = new Map(
+      clusters.flatMap((c) => capabilityUnitsOn(c, componentsByCluster.get(c.name)!)).map((u) => [u.unit, u] as const),
+    );
     const baseUnits = [
       { unit: NAMESPACE_UNIT, objects: namespaceUnit(stack) },
-      ...uniqueByName([...componentsByCluster.values()].flat()).map((comp) => ({ unit: comp.name, objects: comp.base(ctx) })),
+      ...uniqueByName([...componentsByCluster.values()].flat()).map((comp) => {
+        const objects = baseObjectsOf(comp);
+        return { unit: comp.name, objects: [...objects, ...componentAlertRules(ctx, comp, objects)] };
+      }),
+      ...[...capabilityUnits.values()]
+        .sort((a, b) => a.unit.localeCompare(b.unit))
+        .map((u) => ({ unit: u.unit, objects: u.component.withCapability![u.capability]!(ctx) })),
     ];
     const objects: K8sObject[] = baseUnits.flatMap((u) => u.objects);
     const clusterObjects = new Map<string, K8sObject[]>();
+    const overlaysSeen = new Set<string>();
     for (const cluster of clusters) {
       const environment = environmentOf(fleet, cluster);
       const own: K8sObject[] = [];
       for (const comp of componentsByCluster.get(cluster.name)!) {
         own.push(...(comp.cluster?.({ ...ctx, cluster, environment }) ?? []));
+        // The environment overlay's own objects, once per (environment, app).
+        if (overlaysSeen.has(`${environment.name}/${comp.name}`)) continue;
+        overlaysSeen.add(`${environment.name}/${comp.name}`);
         const autoscaling = environment.apps[comp.name]?.autoscaling;
         if (autoscaling) objects.push(...scalerObjects(ctx, comp, autoscaling));
+        objects.push(...liveTrafficAlertRules(ctx, comp, environment));
       }
       clusterObjects.set(cluster.name, own);
       objects.push(...own);
@@ -52,7 +67,16 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = com
   // The loader already sorts clusters; sorting again keeps the render deterministic for any caller.
   const fleet: Fleet = { ...input, clusters: [...input.clusters].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
   const ctx = baseContextFor(fleet, components);
-  const plans = planStacks(fleet, ctx);
+  // Each component's base objects, rendered once: its base unit and the alert rules (scrape jobs) both read them.
+  const baseObjects = new Map<Component, readonly K8sObject[]>();
+  const baseObjectsOf = (c: Component): readonly K8sObject[] => {
+    let objects = baseObjects.get(c);
+    if (objects === undefined) baseObjects.set(c, (objects = c.base(ctx)));
+    return objects;
+  };
+  const ruleProblems = checkRuleCoverage(ctx, fleet.clusters, baseObjectsOf);
+  if (ruleProblems.length > 0) throw new Error(`invalid alert rules:\n  ${ruleProblems.join('\n  ')}`);
+  const plans = planStacks(fleet, ctx, baseObjectsOf);
   const groups: GeneratedFile[][] = [];
   for (const plan of plans) groups.push(renderBase(plan.stack, plan.baseUnits));
   for (const env of fleet.environments) {

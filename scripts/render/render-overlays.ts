@@ -2,6 +2,7 @@
 // environment decides — image pins, replicas or an HPA, resources. A cluster lists exactly the overlays of the apps it
 // runs, so a replicas entry never targets an absent app; and because each overlay's transformers see only its own
 // app's objects (a Component's would walk the whole stack), a stack builds about a quarter faster.
+import { liveTrafficAlertRules } from '../monitoring/alert-rules.ts';
 import { fastScaleUp } from '../components/scaling.ts';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { BaseContext, Component, JsonPatch, JsonPatchOp, K8sObject } from '../components/component.ts';
@@ -114,7 +115,7 @@ export const renderAppOverlay = (ctx: BaseContext, env: Environment, component: 
   }
   const patches: JsonPatch[] = ops.length > 0 ? [{ target: workloadTarget, ops }] : [];
 
-  const extra = settings.autoscaling ? scalerObjects(ctx, component, settings.autoscaling) : [];
+  const extra = [...(settings.autoscaling ? scalerObjects(ctx, component, settings.autoscaling) : []), ...liveTrafficAlertRules(ctx, component, env)];
   return [
     ...objectFiles(dir, extra),
     kustomizationFile(dir, 'Kustomization', {

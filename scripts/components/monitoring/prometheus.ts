@@ -5,7 +5,7 @@ import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/mon
 import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { appLabels, selectorLabels } from '../../lib/labels.ts';
-import { prometheusRule } from '../../monitoring/cluster-rules.ts';
+import { capabilityAlertRules } from '../../monitoring/alert-rules.ts';
 import { assertMonitored } from '../../monitoring/monitor-check.ts';
 import { clusterMonitoringSettings, MONITORING_DEFAULTS } from '../../monitoring/settings.ts';
 import type { BaseContext, ClusterContext, Component, JsonPatch, K8sObject } from '../component.ts';
@@ -190,6 +190,7 @@ export const prometheusComponent: Component = {
   },
   defaults,
   base,
-  cluster: (ctx) => [prometheusRule(ctx)],
+  // The GPU exporter's alert rules, on `gpu` clusters only (the DCGM exporter runs only there).
+  withCapability: { gpu: (ctx) => capabilityAlertRules(ctx, prometheusComponent, 'gpu') },
   clusterPatches: (ctx) => clusterPatches(ctx),
 };

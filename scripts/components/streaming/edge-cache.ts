@@ -200,17 +200,20 @@ const base = (ctx: BaseContext): K8sObject[] => {
   ];
 };
 
+const meshPolicies = (): K8sObject[] => [
+  destinationRule({ app: EDGE_CACHE, service: EDGE_CACHE, maxConnections: 8192 }),
+  permissivePorts({ app: EDGE_CACHE, ports: [EDGE_METRICS_PORT] }),
+  authorizationPolicy({
+    app: EDGE_CACHE,
+    allows: [{ namespaces: [MESH_INGRESS_NAMESPACE, NAMESPACE], ports: [HTTP_PORT] }, { ports: [EDGE_METRICS_PORT] }],
+  }),
+];
+
 const cluster = (ctx: ClusterContext): K8sObject[] => {
   const host = streamingHosts(ctx.cluster.domain).cdn;
   if (onMesh(ctx.cluster)) {
     return [
       virtualService({ app: EDGE_CACHE, host, routes: [{ prefix: '/', service: EDGE_CACHE, port: 80, kind: 'media' }] }),
-      destinationRule({ app: EDGE_CACHE, service: EDGE_CACHE, maxConnections: 8192 }),
-      permissivePorts({ app: EDGE_CACHE, ports: [EDGE_METRICS_PORT] }),
-      authorizationPolicy({
-        app: EDGE_CACHE,
-        allows: [{ namespaces: [MESH_INGRESS_NAMESPACE, NAMESPACE], ports: [HTTP_PORT] }, { ports: [EDGE_METRICS_PORT] }],
-      }),
     ];
   }
   return [
@@ -247,5 +250,6 @@ export const edgeCache: Component = {
   },
   defaults,
   base,
+  withCapability: { mesh: meshPolicies },
   cluster,
 };

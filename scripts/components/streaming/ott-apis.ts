@@ -204,24 +204,21 @@ const apiRoute = (ctx: ClusterContext): K8sObject[] =>
       ]
     : [apiIngress(ctx)];
 
-const cluster = (spec: OttApiSpec) => (ctx: ClusterContext): K8sObject[] => {
+const meshPolicies = (spec: OttApiSpec) => (): K8sObject[] => {
   const app = ottAppName(spec.name);
   const dependents = OTT_APIS.filter((a) => a.dependsOn.includes(spec.name));
-  const mesh = onMesh(ctx.cluster)
-    ? [
-        destinationRule({ app, service: app, maxConnections: 1024 }),
-        permissivePorts({ app, ports: [OTT_METRICS_PORT] }),
-        authorizationPolicy({
-          app,
-          allows: [
-            { namespaces: [MESH_INGRESS_NAMESPACE], ports: [OTT_HTTP_PORT] },
-            ...(dependents.length > 0 ? [{ namespaces: [NAMESPACE], ports: [OTT_HTTP_PORT] }] : []),
-            { ports: [OTT_METRICS_PORT] },
-          ],
-        }),
-      ]
-    : [];
-  return [...(spec.name === 'auth' ? apiRoute(ctx) : []), ...mesh];
+  return [
+    destinationRule({ app, service: app, maxConnections: 1024 }),
+    permissivePorts({ app, ports: [OTT_METRICS_PORT] }),
+    authorizationPolicy({
+      app,
+      allows: [
+        { namespaces: [MESH_INGRESS_NAMESPACE], ports: [OTT_HTTP_PORT] },
+        ...(dependents.length > 0 ? [{ namespaces: [NAMESPACE], ports: [OTT_HTTP_PORT] }] : []),
+        { ports: [OTT_METRICS_PORT] },
+      ],
+    }),
+  ];
 };
 
 export const ottApiComponent = (spec: OttApiSpec): Component => {
@@ -236,7 +233,8 @@ export const ottApiComponent = (spec: OttApiSpec): Component => {
     workload: { apiVersion: 'apps/v1', kind: 'Deployment', name: app, resourcesPath: '/spec/template/spec/containers/0/resources', replicasVia: 'transformer' },
     defaults: spec.defaults,
     base: base(spec),
-    cluster: cluster(spec),
+    withCapability: { mesh: meshPolicies(spec) },
+    ...(spec.name === 'auth' ? { cluster: apiRoute } : {}),
   };
 };
 

@@ -5,7 +5,7 @@ import type { ClusterContext, Component, JsonPatch, K8sObject } from '../compone
 import { configChecksumAnnotation, configMap, deployment, emptyDir, podDisruptionBudget, restrictedContainer, service, tlsIngress, toK8sResources } from '../builders.ts';
 import { allowIngress, fromNamespace, INGRESS_NAMESPACE } from '../network-policies.ts';
 import { stackNamespace } from '../stacks.ts';
-import { loadTestObjects, LOAD_TEST } from './load-test.ts';
+import { loadTestObjects, loadTestPatch, LOAD_TEST } from './load-test.ts';
 import { authorizationPolicy, destinationRule, MESH_INGRESS_NAMESPACE, virtualService } from './mesh.ts';
 import { onMesh, streamingHosts } from './settings.ts';
 
@@ -78,7 +78,7 @@ export const playerPage = (cdnHost: string): string =>
     '',
   ].join('\n');
 
-const base = (ctx: { repository: (image: string) => string }): K8sObject[] => [
+const playerObjects = (ctx: { repository: (image: string) => string }): K8sObject[] => [
   configMap({ name: `${PLAYER}-nginx`, namespace: NAMESPACE, stack: 'streaming', app: PLAYER, data: { 'nginx.conf': NGINX_CONF } }),
   deployment({
     name: PLAYER,
@@ -118,14 +118,14 @@ const base = (ctx: { repository: (image: string) => string }): K8sObject[] => [
   }),
 ];
 
+const base = (ctx: { repository: (image: string) => string }): K8sObject[] => [...playerObjects(ctx), ...loadTestObjects(ctx)];
+
 const cluster = (ctx: ClusterContext): K8sObject[] => {
   const hosts = streamingHosts(ctx.cluster.domain);
   const page = configMap({ name: PAGE_CONFIG, namespace: NAMESPACE, stack: 'streaming', app: PLAYER, data: { 'index.html': playerPage(hosts.cdn) } });
   const route = onMesh(ctx.cluster)
     ? [
         virtualService({ app: PLAYER, host: hosts.play, routes: [{ prefix: '/', service: PLAYER, port: 80, kind: 'api' }] }),
-        destinationRule({ app: PLAYER, service: PLAYER, maxConnections: 1024 }),
-        authorizationPolicy({ app: PLAYER, allows: [{ namespaces: [MESH_INGRESS_NAMESPACE], ports: [HTTP_PORT] }] }),
       ]
     : [
         tlsIngress({
@@ -139,10 +139,11 @@ const cluster = (ctx: ClusterContext): K8sObject[] => {
           servicePort: 'http',
         }),
       ];
-  return [page, ...route, ...loadTestObjects(ctx)];
+  return [page, ...route];
 };
 
 const clusterPatches = (ctx: ClusterContext): JsonPatch[] => [
+  loadTestPatch(ctx),
   {
     target: { group: 'apps', version: 'v1', kind: 'Deployment', name: PLAYER },
     ops: [
@@ -167,6 +168,12 @@ export const player: Component = {
   workload: { apiVersion: 'apps/v1', kind: 'Deployment', name: PLAYER, resourcesPath: '/spec/template/spec/containers/0/resources', replicasVia: 'transformer' },
   defaults,
   base,
+  withCapability: {
+    mesh: () => [
+      destinationRule({ app: PLAYER, service: PLAYER, maxConnections: 1024 }),
+      authorizationPolicy({ app: PLAYER, allows: [{ namespaces: [MESH_INGRESS_NAMESPACE], ports: [HTTP_PORT] }] }),
+    ],
+  },
   cluster,
   clusterPatches,
 };

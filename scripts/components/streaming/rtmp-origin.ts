@@ -198,15 +198,20 @@ const rtmpService = ({ cluster }: ClusterContext): IService & K8sObject => {
 const meshObjects = (ctx: ClusterContext): K8sObject[] => {
   const o = originSettings(ctx.fleet);
   const hosts = streamingHosts(ctx.cluster.domain);
-  // The gateway and namespace-wide policies live with the origin: the stack's one always-present component.
+  // The gateway lives with the origin: the stack's one always-present component.
   return [
     ...meshGateway({
       hosts: [hosts.api, hosts.cdn, hosts.play, ...(o.hls ? [hosts.hls] : []), ...(o.httpFlv ? [hosts.flv] : []), ...publicStreamingAppHosts(ctx.fleet, ctx.cluster.domain)],
       clusterIssuer: ctx.environment.clusterIssuer,
     }),
-    ...meshNamespacePolicies(),
     ...(o.hls ? [virtualService({ app: RTMP_ORIGIN, name: `${RTMP_ORIGIN}-hls`, host: hosts.hls, routes: [{ prefix: '/', service: RTMP_ORIGIN, port: HLS_PORT, kind: 'media' }] })] : []),
     ...(o.httpFlv ? [virtualService({ app: RTMP_ORIGIN, name: `${RTMP_ORIGIN}-flv`, host: hosts.flv, routes: [{ prefix: '/', service: RTMP_ORIGIN, port: FLV_PORT, kind: 'media' }] })] : []),
+  ];
+};
+
+/** Namespace-wide policies (the origin is the stack's one always-present component) and the origin's own. */
+const meshPolicies = (): K8sObject[] => [
+    ...meshNamespacePolicies(),
     destinationRule({ app: RTMP_ORIGIN, service: RTMP_ORIGIN, maxConnections: 4096 }),
     permissivePorts({ app: RTMP_ORIGIN, ports: [RTMP_PORT, ORIGIN_METRICS_PORT] }),
     authorizationPolicy({
@@ -216,8 +221,7 @@ const meshObjects = (ctx: ClusterContext): K8sObject[] => {
         { namespaces: [MESH_INGRESS_NAMESPACE, NAMESPACE], ports: [HLS_PORT, FLV_PORT] },
       ],
     }),
-  ];
-};
+];
 
 const nginxIngresses = ({ cluster, environment, fleet }: ClusterContext): K8sObject[] => {
   const o = originSettings(fleet);
@@ -283,6 +287,7 @@ export const rtmpOrigin: Component = {
   },
   defaults,
   base,
+  withCapability: { mesh: meshPolicies },
   cluster: (ctx) => [rtmpService(ctx), ...(onMesh(ctx.cluster) ? meshObjects(ctx) : nginxIngresses(ctx))],
   clusterPatches: ({ cluster }) => (onMesh(cluster) ? [meshNamespacePatch()] : []),
 };

@@ -22,8 +22,11 @@ beforeAll(async () => {
 });
 afterAll(async () => rendered?.dispose());
 
+/** Every alert rule a cluster receives: rules ship with their components, in every stack's Application. */
 const rulesOf = (cluster: string): any[] =>
-  (rendered.find(cluster, 'monitoring', 'PrometheusRule', 'streamfleet-alerts').spec as any).groups.flatMap((g: any) => g.rules);
+  STACKS.flatMap((stack) => (fleet.clusters.find((c) => c.name === cluster)!.stacks.includes(stack) ? rendered.objects(cluster, stack) : []))
+    .filter((o) => o.kind === 'PrometheusRule')
+    .flatMap((o) => (o.spec as any).groups.flatMap((g: any) => g.rules));
 const exposed = (): Set<string> => componentMetrics([...COMPONENTS]);
 
 describe('monitoring stack on every cluster that runs it', () => {
@@ -38,7 +41,7 @@ describe('monitoring stack on every cluster that runs it', () => {
     ['Deployment', 'grafana'],
     ['StatefulSet', 'tempo'],
     ['Deployment', 'otel-collector'],
-    ['PrometheusRule', 'streamfleet-alerts'],
+    ['PrometheusRule', 'prometheus-alerts'],
     ['ServiceMonitor', 'kubelet'],
     ['Ingress', 'grafana'],
   ])('%s/%s', (kind, name) => {
@@ -137,6 +140,22 @@ describe('alert rules', () => {
     const { readFile } = await import('node:fs/promises');
     const doc = await readFile(`${rendered.root}/docs/alerts.md`, 'utf8');
     for (const c of clusters) for (const r of rulesOf(c)) expect(doc).toContain(`\n## ${r.alert}\n`);
+  });
+
+  it('rules ship with their component: in its namespace, named after it', () => {
+    const rule = rendered.find('prod-eu-west-1', 'streaming', 'PrometheusRule', 'edge-cache-alerts');
+    expect(rule.metadata.namespace).toBe('streaming');
+    const alerts = (rule.spec as any).groups.flatMap((g: any) => g.rules).map((r: any) => r.alert);
+    expect(alerts).toEqual(expect.arrayContaining(['ServiceDown', 'HlsHigh5xxRate', 'EdgeCacheHitRatioLow']));
+    expect(rendered.find('prod-gpu-us-east-1', 'monitoring', 'PrometheusRule', 'prometheus-gpu-alerts').metadata.namespace).toBe('monitoring');
+    expect(rendered.find('prod-eu-west-1', 'streaming', 'PrometheusRule', 'rtmp-origin-live-traffic-alerts').metadata.namespace).toBe('streaming');
+  });
+
+  it('no alert is rendered twice on a cluster', () => {
+    for (const c of clusters) {
+      const keys = rulesOf(c).map((r) => `${r.alert}/${r.labels.component ?? ''}`);
+      expect(keys.length).toBe(new Set(keys).size);
+    }
   });
 
   it('each service with a monitor gets a ServiceDown rule on its job', () => {

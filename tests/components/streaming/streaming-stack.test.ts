@@ -192,22 +192,31 @@ describe('replicas and autoscaling', () => {
   });
 });
 
+/** Name → value of the first container's env (literal values only). */
+const containerEnv = (o: Parameters<typeof podSpecOf>[0]): Map<string, string | undefined> =>
+  new Map((podSpecOf(o).containers[0]!.env as Array<{ name: string; value?: string }>).map((e) => [e.name, e.value]));
+
 describe('k6 load test', () => {
   it.each(CLUSTERS)('$cluster: a suspended CronJob whose script walks login → catalog → license → manifest → segments on its hosts', ({ cluster, domain }) => {
     const cj = fleet.find(cluster, 'streaming', 'CronJob', 'load-test');
     expect(spec(cj).suspend).toBe(true);
     expect(podSpecOf(cj).containers[0]!.image).toMatch(/^docker\.io\/grafana\/k6:\d/);
     const script = fleet.find(cluster, 'streaming', 'ConfigMap', 'load-test-script').data!['journey.js']!;
-    expect(script).toContain(`'https://api.${domain}'`);
-    expect(script).toContain(`'https://cdn.${domain}'`);
+    const env = containerEnv(cj);
+    expect(env.get('API_URL')).toBe(`https://api.${domain}`);
+    expect(env.get('CDN_URL')).toBe(`https://cdn.${domain}`);
+    expect(script).toContain('const API = __ENV.API_URL;');
+    expect(script).toContain('const CDN = __ENV.CDN_URL;');
     const steps = ['/auth/login', '/catalog/', '/license/', '.m3u8', "step: 'segment'"].map((s) => script.indexOf(s));
     expect(steps.every((i) => i >= 0)).toBe(true);
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
   });
 
   it('sizes the run per environment (staging from its inventory, dev from defaults)', () => {
-    expect(fleet.find('staging-eu-west-1', 'streaming', 'ConfigMap', 'load-test-script').data!['journey.js']).toContain('vus: 200,');
-    expect(fleet.find('dev-k3d', 'streaming', 'ConfigMap', 'load-test-script').data!['journey.js']).toContain('vus: 10,');
+    const envOf = (cluster: string): Map<string, string | undefined> => containerEnv(fleet.find(cluster, 'streaming', 'CronJob', 'load-test'));
+    expect(envOf('staging-eu-west-1').get('K6_VUS')).toBe('200');
+    expect(envOf('dev-k3d').get('K6_VUS')).toBe('10');
+    expect(envOf('dev-k3d').get('K6_DURATION')).toBe('2m');
   });
 });
 

@@ -1,0 +1,103 @@
+// The PrometheusRule objects: one per site where rules ship (see `RuleSite`), in the namespace of the component
+// that carries them. Prometheus selects rules in every namespace, so rules travel with their component's
+// Application, and a cluster's rule set is exactly the units it includes. `checkRuleCoverage` then proves, per
+// kind of cluster, that every rule it receives queries only metrics that exist there.
+import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import type { BaseContext, ClusterContext, Component, K8sObject } from '../components/component.ts';
+import { environmentOf, runsOn } from '../components/placement.ts';
+import { stackNamespace } from '../components/stacks.ts';
+import type { Capability } from '../inventory/schema.ts';
+import { appLabels } from '../lib/labels.ts';
+import type { Cluster, Environment } from '../model/fleet.ts';
+import { KNOWN_EXPORTERS, type KnownExporter } from './known-exporters.ts';
+import { componentMetrics } from './promql.ts';
+import { ALERT_GROUPS, ALERTS, monitoredComponents, rulesAt, type RenderedRule, type RuleSite } from './rules.ts';
+import { validateRules } from './validate.ts';
+
+/** Exporters present on the cluster: those without a capability requirement, or whose capability it has. */
+export const exportersOn = (cluster: Pick<Cluster, 'capabilities'>): KnownExporter[] =>
+  KNOWN_EXPORTERS.filter((e) => e.requires === undefined || cluster.capabilities.includes(e.requires));
+
+/** Live traffic is expected where nothing is promoted further: the production environment. */
+export const expectsLiveTraffic = (env: Pick<Environment, 'promotesTo'>): boolean => env.promotesTo === undefined;
+
+const ruleObject = (component: Component, name: string, rules: readonly RenderedRule[]): K8sObject[] => {
+  if (rules.length === 0) return [];
+  const rule: IPrometheusRule & K8sObject = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { name, namespace: stackNamespace(component.stack), labels: appLabels(component.name, component.stack) },
+    spec: {
+      groups: ALERT_GROUPS.map((group) => ({
+        name: `${component.name}.${group}`,
+        rules: rules
+          .filter((r) => r.group === group)
+          .map((r) => ({ alert: r.alert, expr: r.expr, for: r.for, labels: { ...r.labels }, annotations: { ...r.annotations } })),
+      })).filter((g) => g.rules.length > 0),
+    },
+  };
+  return [rule];
+};
+
+/** `<component>-alerts` for the component's base unit; `objects` are its base objects (for its scrape job). */
+export const componentAlertRules = (ctx: BaseContext, component: Component, objects: readonly K8sObject[]): K8sObject[] => {
+  const [monitored] = monitoredComponents([component], () => objects);
+  return ruleObject(component, `${component.name}-alerts`, rulesAt({ at: 'component', component: monitored! }, ctx.fleet.git));
+};
+
+/** `<component>-<capability>-alerts` for the component's capability unit. */
+export const capabilityAlertRules = (ctx: BaseContext, component: Component, capability: Capability): K8sObject[] =>
+  ruleObject(component, `${component.name}-${capability}-alerts`, rulesAt({ at: 'capability', component: component.name, capability }, ctx.fleet.git));
+
+/** `<component>-live-traffic-alerts` for the component's overlay of an environment that expects live traffic. */
+export const liveTrafficAlertRules = (ctx: BaseContext, component: Component, env: Environment): K8sObject[] =>
+  expectsLiveTraffic(env)
+    ? ruleObject(component, `${component.name}-live-traffic-alerts`, rulesAt({ at: 'live-traffic', component: component.name }, ctx.fleet.git))
+    : [];
+
+/** The rules a cluster receives: those of every site its kustomizations include. */
+export const rulesOnCluster = (ctx: ClusterContext, baseObjects: (c: Component) => readonly K8sObject[]): RenderedRule[] => {
+  const running = ctx.components.filter((c) => runsOn(ctx, c));
+  const live = expectsLiveTraffic(ctx.environment);
+  return monitoredComponents(running, baseObjects).flatMap((monitored, i) => {
+    const component = running[i]!;
+    const sites: RuleSite[] = [
+      { at: 'component', component: monitored },
+      ...ctx.cluster.capabilities
+        .filter((capability) => component.withCapability?.[capability] !== undefined)
+        .map((capability): RuleSite => ({ at: 'capability', component: component.name, capability })),
+      ...(live ? [{ at: 'live-traffic', component: component.name } as const] : []),
+    ];
+    return sites.flatMap((site) => rulesAt(site, ctx.fleet.git));
+  });
+};
+
+/**
+ * Problems that must fail `pnpm gen`: a fixed rule whose owner is not a component, a capability rule whose owner has
+ * no unit for it, and, per kind of cluster, a rule that does not parse, misses severity/summary/runbook, or queries
+ * a metric that neither a component running there nor an exporter present there exposes.
+ */
+export const checkRuleCoverage = (ctx: BaseContext, clusters: readonly Cluster[], baseObjects: (c: Component) => readonly K8sObject[]): string[] => {
+  const problems: string[] = [];
+  for (const a of ALERTS) {
+    if (a.perComponent) continue;
+    const owner = ctx.components.find((c) => c.name === a.owner);
+    if (owner === undefined) problems.push(`alert ${a.alert}: owner ${String(a.owner)} is not a component of the fleet`);
+    else if (a.capability !== undefined && owner.withCapability?.[a.capability] === undefined) {
+      problems.push(`alert ${a.alert}: ${owner.name} has no ${a.capability} unit to carry it (withCapability.${a.capability})`);
+    }
+  }
+  const seen = new Set<string>();
+  for (const cluster of clusters) {
+    const clusterCtx: ClusterContext = { ...ctx, cluster, environment: environmentOf(ctx.fleet, cluster) };
+    const running = ctx.components.filter((c) => runsOn(clusterCtx, c));
+    // Clusters that run the same components with the same capabilities in the same kind of environment receive
+    // the same rules: check each such kind once.
+    const signature = `${running.map((c) => c.name).join(',')}|${[...cluster.capabilities].sort().join(',')}|${expectsLiveTraffic(clusterCtx.environment)}`;
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    const found = validateRules(rulesOnCluster(clusterCtx, baseObjects), componentMetrics(running), exportersOn(cluster));
+    problems.push(...found.map((p) => `cluster ${cluster.name}: ${p}`));
+  }
+  return problems;
+};
