@@ -98,6 +98,9 @@ describe('loadFast (js-yaml) agrees with the positioned parser or steps aside', 
     ['quoting and blocks', 'a: "x\\ty"\nb: \'it\'\'s\'\nc: |\n  l1\n  l2\nd: >-\n  folded\n  text\ne: [a, {b: c}]\nf: {}\n'],
     ['nested lists', 'clusters:\n  - name: a\n    stacks: [streaming]\n  - name: b\n    capabilities:\n      - gpu\n'],
     ['comments everywhere', '# head\na: 1 # trailing\n# between\nb:\n  - x # item\n'],
+    ['CRLF line endings', 'a: 1\r\nb:\r\n  - x\r\n  - "y"\r\nc: |\r\n  l1\r\n  l2\r\n'],
+    ['a byte-order mark', '\ufeffa: 1\nb: x\n'],
+    ['an escaped line break in double quotes', 'a: "x\\\n  y"\n'],
   ])('%s: same data', (_, text) => {
     const slow = positioned(text);
     expect(slow.errors).toBe(0);
