@@ -4,7 +4,7 @@
 // kind of cluster, that every rule it receives queries only metrics that exist there.
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import type { BaseContext, ClusterContext, Component, K8sObject } from '../components/component.ts';
-import { environmentOf, runsOn } from '../components/placement.ts';
+import { capabilityUnitsOn, environmentOf, runsOn } from '../components/placement.ts';
 import { stackNamespace } from '../components/stacks.ts';
 import type { Capability } from '../inventory/schema.ts';
 import { appLabels } from '../lib/labels.ts';
@@ -55,18 +55,18 @@ export const liveTrafficAlertRules = (ctx: BaseContext, component: Component, en
     ? ruleObject(component, `${component.name}-live-traffic-alerts`, rulesAt({ at: 'live-traffic', component: component.name }, ctx.fleet.git))
     : [];
 
-/** The rules a cluster receives: those of every site its kustomizations include. */
-export const rulesOnCluster = (ctx: ClusterContext, baseObjects: (c: Component) => readonly K8sObject[]): RenderedRule[] => {
-  const running = ctx.components.filter((c) => runsOn(ctx, c));
+/**
+ * The rules a cluster receives: those of every site its kustomizations include (the base units of the components
+ * it runs, their capability units on it, and their live-traffic overlays).
+ */
+const rulesOnCluster = (ctx: ClusterContext, running: readonly Component[], baseObjects: (c: Component) => readonly K8sObject[]): RenderedRule[] => {
+  const units = capabilityUnitsOn(ctx.cluster, running);
   const live = expectsLiveTraffic(ctx.environment);
-  return monitoredComponents(running, baseObjects).flatMap((monitored, i) => {
-    const component = running[i]!;
+  return monitoredComponents(running, baseObjects).flatMap((monitored) => {
     const sites: RuleSite[] = [
       { at: 'component', component: monitored },
-      ...ctx.cluster.capabilities
-        .filter((capability) => component.withCapability?.[capability] !== undefined)
-        .map((capability): RuleSite => ({ at: 'capability', component: component.name, capability })),
-      ...(live ? [{ at: 'live-traffic', component: component.name } as const] : []),
+      ...units.filter((u) => u.component.name === monitored.name).map((u): RuleSite => ({ at: 'capability', component: u.component.name, capability: u.capability })),
+      ...(live ? [{ at: 'live-traffic', component: monitored.name } as const] : []),
     ];
     return sites.flatMap((site) => rulesAt(site, ctx.fleet.git));
   });
@@ -96,7 +96,7 @@ export const checkRuleCoverage = (ctx: BaseContext, clusters: readonly Cluster[]
     const signature = `${running.map((c) => c.name).join(',')}|${[...cluster.capabilities].sort().join(',')}|${expectsLiveTraffic(clusterCtx.environment)}`;
     if (seen.has(signature)) continue;
     seen.add(signature);
-    const found = validateRules(rulesOnCluster(clusterCtx, baseObjects), componentMetrics(running), exportersOn(cluster));
+    const found = validateRules(rulesOnCluster(clusterCtx, running, baseObjects), componentMetrics(running), exportersOn(cluster));
     problems.push(...found.map((p) => `cluster ${cluster.name}: ${p}`));
   }
   return problems;
