@@ -1,4 +1,4 @@
-// Errors of the Go template subset evaluator (see go-template.ts).
+// Errors of the Go template evaluator (see go-template.ts).
 
 /** Line and column (1-based) of an action inside the template text. */
 export interface TemplatePosition {
@@ -6,7 +6,7 @@ export interface TemplatePosition {
   readonly column: number;
 }
 
-/** A template that cannot be rendered: bad syntax, a missing key, a value Go would print as `<no value>`. */
+/** A template Go would also fail on: bad syntax, a missing key under missingkey=error, a type error. */
 export class TemplateError extends Error {
   /** The message without `where`, for reports that show the location separately. */
   readonly detail: string;
@@ -23,7 +23,7 @@ export class TemplateError extends Error {
   }
 }
 
-/** A construct outside the supported subset; `construct` names it, e.g. `function call "normalize"`. */
+/** A construct whose Go result is not reproduced offline; `construct` names it, e.g. `function call "toYaml"`. */
 export class UnsupportedTemplateError extends TemplateError {
   constructor(
     readonly construct: string,
@@ -31,7 +31,23 @@ export class UnsupportedTemplateError extends TemplateError {
     where: string | undefined,
     position: TemplatePosition | undefined,
   ) {
-    super(`unsupported template construct: ${construct} in ${action}; only fields, if/else/end and range are evaluated offline`, where, position);
+    super(`unsupported template construct: ${construct} in ${action}; Go's result is not reproduced offline, so it is not evaluated`, where, position);
     this.name = 'UnsupportedTemplateError';
+  }
+}
+
+/**
+ * Go renders this template without error, but writes something no manifest should contain: `<no value>` for a
+ * missing key or null, or fmt's `map[…]` / `[…]` form of a map or list. `goText` is exactly what Go writes there.
+ */
+export class SuspiciousOutputError extends TemplateError {
+  constructor(
+    message: string,
+    readonly goText: string,
+    where: string | undefined,
+    position: TemplatePosition | undefined,
+  ) {
+    super(message, where, position);
+    this.name = 'SuspiciousOutputError';
   }
 }

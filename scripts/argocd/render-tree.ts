@@ -1,6 +1,7 @@
-// Render an ApplicationSet template the way Argo CD's `deeplyReplace` does: every string value, at any depth, and
-// every map key is a Go template executed with the generator's parameters; other scalars are copied; map entries
-// whose value is null are dropped (Go skips nil map values). Templates are parsed once and reused per element.
+// Render an ApplicationSet template the way Argo CD's `deeplyReplace` does (argoproj/argo-cd@v3.4.4
+// applicationset/utils/utils.go:93-260): every string value, at any depth, and every map key is a Go template
+// executed with the generator's parameters; other scalars are copied; map entries whose value is null are dropped
+// (Go skips nil map values). Templates are parsed once and reused per element.
 import { executeTemplate, type MissingKey, type ParsedTemplate, parseTemplate, TemplateError } from './go-template.ts';
 import type { GoValue } from './go-values.ts';
 import { fieldPath, isObject } from './kube.ts';
@@ -11,10 +12,12 @@ export class TreeRenderer {
   /**
    * @param owner  prefix of every message, e.g. `ApplicationSet web-prod`
    * @param missingKey  from the ApplicationSet's goTemplateOptions
+   * @param strictOutput  refuse output Go would write as `<no value>` or a map's fmt form (see TemplateOptions)
    */
   constructor(
     private readonly owner: string,
     private readonly missingKey: MissingKey,
+    private readonly strictOutput = true,
   ) {}
 
   private where(path: string): string {
@@ -69,7 +72,7 @@ export class TreeRenderer {
   renderString(source: string, params: GoValue, path: string): string {
     const parsed = this.parse(source, path);
     if (parsed instanceof TemplateError) throw parsed;
-    return executeTemplate(parsed, params, { missingKey: this.missingKey, where: this.where(path) });
+    return executeTemplate(parsed, params, { missingKey: this.missingKey, where: this.where(path), strictOutput: this.strictOutput });
   }
 
   /** Render every string and key under `value`; throws the first TemplateError. */

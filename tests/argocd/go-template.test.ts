@@ -1,9 +1,10 @@
-// The Go text/template subset: every supported construct renders what Go renders; everything else is refused
-// with an UnsupportedTemplateError naming the construct, never rendered by guess.
+// The Go text/template evaluator: every supported construct renders what Go renders; everything else is refused
+// with an UnsupportedTemplateError naming the construct, never rendered by guess. (go-differential.test.ts
+// compares all of this with real Go; these are the readable unit-level expectations.)
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { parseTemplate, renderTemplate, TemplateError, UnsupportedTemplateError } from '../../scripts/argocd/go-template.ts';
+import { parseTemplate, renderTemplate, SuspiciousOutputError, TemplateError, UnsupportedTemplateError } from '../../scripts/argocd/go-template.ts';
 import { formatGoFloat, type GoValue, goTruth } from '../../scripts/argocd/go-values.ts';
 
 const data: GoValue = {
@@ -23,7 +24,7 @@ const data: GoValue = {
   nested: { inner: { value: 'deep' } },
 };
 
-const render = (source: string, missingKey: 'error' | 'default' = 'default'): string =>
+const render = (source: string, missingKey: 'error' | 'default' | 'zero' = 'default'): string =>
   renderTemplate(source, data, { missingKey, where: 'ApplicationSet test spec.template.metadata.name' });
 
 describe('supported constructs', () => {
@@ -58,10 +59,9 @@ describe('trim markers', () => {
     ['both sides', 'x  {{- .cluster -}}  y', 'xprod-euy'],
     ['trims around blocks', 'spec:\n{{- if .yes }}\n  on: true\n{{- end }}\n', 'spec:\n  on: true\n'],
     ['false block leaves nothing', 'a\n{{- if .no }}\nb\n{{- end }}\nc', 'a\nc'],
-    ['"{{-3}}" is not a trim marker (a literal, refused)', '{{-3}}', 'UNSUPPORTED'],
+    ['"{{-3}}" is not a trim marker but the number -3', 'a {{-3}}', 'a -3'],
   ])('%s', (_name, source, expected) => {
-    if (expected === 'UNSUPPORTED') expect(() => render(source)).toThrow(UnsupportedTemplateError);
-    else expect(render(source)).toBe(expected);
+    expect(render(source)).toBe(expected);
   });
 });
 
@@ -72,10 +72,19 @@ describe('missing keys', () => {
     expect(() => render('{{ if .maybe }}x{{ end }}', 'error')).toThrow(/no entry for key "maybe"/);
   });
 
-  it('default mode: printing a missing key (Go prints "<no value>") is an error naming the key', () => {
-    expect(() => render('{{ .clustr }}')).toThrow(TemplateError);
-    expect(() => render('{{ .clustr }}')).toThrow(/\.clustr is missing; Go would print "<no value>"/);
-    expect(() => render('{{ .none }}')).toThrow(/\.none is null/);
+  it('default mode: printing a missing key (Go prints "<no value>") is refused, naming the action', () => {
+    expect(() => render('{{ .clustr }}')).toThrow(SuspiciousOutputError);
+    expect(() => render('{{ .clustr }}')).toThrow(/\{\{ \.clustr \}\} prints a missing key or null; Go would write "<no value>"/);
+    expect(() => render('{{ .none }}')).toThrow(/\{\{ \.none \}\} prints a missing key or null/);
+  });
+
+  it('exact mode writes what Go writes', () => {
+    expect(renderTemplate('{{ .clustr }}/{{ .none }}/{{ .map }}', data, { strictOutput: false })).toBe('<no value>/<no value>/map[a:1 b:2]');
+  });
+
+  it('missingkey=zero: a missing key is nil, so its fields fail', () => {
+    expect(() => render('{{ .clustr }}', 'zero')).toThrow(SuspiciousOutputError);
+    expect(() => render('{{ .clustr.x }}', 'zero')).toThrow(/nil pointer evaluating interface \{\}\.x/);
   });
 
   it('default mode: a missing key in if/range is simply false/empty, as in Go', () => {
@@ -117,45 +126,63 @@ describe('Go truthiness', () => {
 
 describe('values Go cannot print sensibly are errors', () => {
   it.each([
-    ['a map', '{{ .map }}', /is a map/],
-    ['a list', '{{ .list }}', /is a list/],
+    ['a map', '{{ .map }}', /prints a map; Go would write "map\[a:1 b:2\]"/],
+    ['a list', '{{ .list }}', /prints a list; Go would write "\[a b\]"/],
     ['field of a string', '{{ .cluster.name }}', /can't evaluate field name in type string/],
     ['field of null', '{{ .none.name }}', /nil pointer/],
-    ['range over a string', '{{ range .cluster }}{{ end }}', /range can't iterate over string/],
+    ['range over a string', '{{ range .cluster }}{{ end }}', /range can't iterate over prod-eu/],
+    ['field with arguments', '{{ .cluster .n }}', /cluster is not a method but has arguments/],
+    ['eq of float64 and an int literal', '{{ eq .n 3 }}', /incompatible types for comparison/],
   ])('%s', (_name, source, message) => {
     expect(() => render(source)).toThrow(message);
   });
 });
 
+describe('evaluated constructs beyond fields, if and range', () => {
+  it.each([
+    ['normalize', '{{ normalize .cluster }}', 'prod-eu'],
+    ['pipeline', '{{ .cluster | upper }}', 'PROD-EU'],
+    ['default', '{{ default "x" .clustr }}', 'x'],
+    ['printf', '{{ printf "%s-web" .cluster }}', 'prod-eu-web'],
+    ['index', '{{ index .list 1 }}', 'b'],
+    ['variable', '{{ $x := .cluster }}{{ $x }}', 'prod-eu'],
+    ['root variable', '{{ range .list }}{{ $.cluster }}{{ end }}', 'prod-euprod-eu'],
+    ['with', '{{ with .nested }}{{ .inner.value }}{{ end }}', 'deep'],
+    ['eq', '{{ if eq .cluster "prod-eu" }}x{{ end }}', 'x'],
+    ['eq with a float literal', '{{ eq .n 3.0 }}', 'true'],
+    ['not', '{{ if not .yes }}x{{ else }}y{{ end }}', 'y'],
+    ['and', '{{ and .yes .cluster }}', 'prod-eu'],
+    ['parentheses', '{{ (index .objs 0).name }}', 'x'],
+    ['string literal', '{{ "prod" }}', 'prod'],
+    ['number literal', '{{ 42 }}', '42'],
+    ['comment', '{{/* a comment */}}x', 'x'],
+    ['else if', '{{ if .no }}a{{ else if .yes }}b{{ end }}', 'b'],
+    ['range with variables', '{{ range $i, $e := .list }}{{ $i }}{{ $e }}{{ end }}', '0a1b'],
+    ['toJson', '{{ toJson .map }}', '{"a":1,"b":2}'],
+    ['quote', '{{ quote .cluster }}', '"prod-eu"'],
+    ['trunc', '{{ trunc 4 .cluster }}', 'prod'],
+  ])('%s: %s', (_name, source, expected) => {
+    expect(render(source)).toBe(expected);
+  });
+});
+
 describe('unsupported constructs are refused, never guessed', () => {
   it.each([
-    ['function call', '{{ normalize .cluster }}', 'function call "normalize"'],
-    ['pipeline', '{{ .cluster | upper }}', 'pipeline "|"'],
-    ['toYaml with nindent', '{{ toYaml .map | nindent 4 }}', 'function call "toYaml"'],
-    ['default', '{{ default "x" .cluster }}', 'function call "default"'],
-    ['printf', '{{ printf "%s-web" .cluster }}', 'function call "printf"'],
-    ['index', '{{ index .list 0 }}', 'function call "index"'],
-    ['variable', '{{ $x := .cluster }}', 'variable "$x"'],
-    ['root variable', '{{ $.cluster }}', 'variable "$"'],
-    ['with', '{{ with .nested }}{{ .inner.value }}{{ end }}', '"with" action'],
+    ['toYaml', '{{ toYaml .map | nindent 4 }}', 'function call "toYaml"'],
+    ['slugify', '{{ slugify .cluster }}', 'function call "slugify"'],
+    ['b64enc', '{{ b64enc .cluster }}', 'function call "b64enc"'],
     ['template', '{{ template "x" . }}', '"template" action'],
     ['define', '{{ define "x" }}y{{ end }}', '"define" action'],
     ['block', '{{ block "x" . }}y{{ end }}', '"block" action'],
-    ['comparison in if', '{{ if eq .cluster "prod-eu" }}x{{ end }}', 'comparison function "eq"'],
-    ['comparison', '{{ ne .n 3 }}', 'comparison function "ne"'],
-    ['logic', '{{ if not .yes }}x{{ end }}', 'logic function "not"'],
-    ['and', '{{ if and .yes .no }}x{{ end }}', 'logic function "and"'],
-    ['parentheses', '{{ (.cluster) }}', 'parentheses'],
-    ['string literal', '{{ "prod" }}', 'string literal "prod"'],
-    ['raw string literal', '{{ `prod` }}', 'string literal `prod`'],
-    ['number literal', '{{ 42 }}', 'number literal 42'],
-    ['bool literal', '{{ true }}', 'literal true'],
-    ['nil', '{{ nil }}', 'literal nil'],
-    ['method arguments', '{{ .cluster .n }}', 'arguments after field ".cluster"'],
-    ['comment', '{{/* a comment */}}', 'comment'],
-    ['else if', '{{ if .yes }}a{{ else if .no }}b{{ end }}', '"else if"'],
-    ['dash in field name', '{{ .my-key }}', 'expression ".my-key"'],
-    ['range with variables', '{{ range $i, $e := .list }}{{ end }}', 'variable "$i"'],
+    ['else with', '{{ with .no }}a{{ else with .yes }}b{{ end }}', '"else with"'],
+    ['hex literal', '{{ 0x2A }}', 'number literal 0x2A'],
+    ['character literal', "{{ 'a' }}", 'character literal'],
+    ['range over an integer', '{{ range 3 }}{{ end }}', 'range over an integer'],
+    ['printf flags', '{{ printf "%05d" 3 }}', 'printf verb'],
+    ['lower of non-ASCII text', '{{ lower "Ä" }}', 'lower of non-ASCII text'],
+    ['index of a string', '{{ index .cluster 0 }}', 'index of a string'],
+    ['eq with a missing key', '{{ eq .clustr "x" }}', 'eq with a missing or nil value'],
+    ['trunc inside a character', '{{ trunc 1 "é" }}', 'trunc inside a multi-byte character'],
   ])('%s: %s', (_name, source, construct) => {
     let caught: unknown;
     try {
@@ -171,7 +198,7 @@ describe('unsupported constructs are refused, never guessed', () => {
   });
 
   it('refuses at parse time, before any data is looked at', () => {
-    expect(() => parseTemplate('{{ if .x }}{{ .a | lower }}{{ end }}')).toThrow(UnsupportedTemplateError);
+    expect(() => parseTemplate('{{ if .x }}{{ .a | toYaml }}{{ end }}')).toThrow(UnsupportedTemplateError);
   });
 });
 
@@ -184,6 +211,9 @@ describe('syntax errors', () => {
     ['double else', '{{ if .yes }}a{{ else }}b{{ else }}c{{ end }}'],
     ['empty action', '{{ }}'],
     ['if without condition', '{{ if }}x{{ end }}'],
+    ['dash in field name', '{{ .my-key }}'],
+    ['undefined function', '{{ nosuch .cluster }}'],
+    ['undefined variable', '{{ $x }}'],
   ])('%s', (_name, source) => {
     expect(() => render(source)).toThrow(TemplateError);
     expect(() => render(source)).not.toThrow(UnsupportedTemplateError);
