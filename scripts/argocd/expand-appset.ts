@@ -52,10 +52,20 @@ interface Rendered {
   /** False when the element had no parameters and Argo CD kept the template as it is. */
   readonly templated: boolean;
   readonly ignoredProject?: unknown;
+  /** Keys of the rendered templatePatch that no Application field has (Argo CD drops them). */
+  readonly droppedKeys?: readonly string[];
+  readonly yaml11Differences?: readonly string[];
 }
 
+const yaml11Finding = (ref: string, difference: string): Finding => ({
+  code: 'template-patch-yaml11',
+  object: ref,
+  field: 'spec.templatePatch',
+  message: `Argo CD reads templatePatch as YAML 1.1: ${difference}; quote the value`,
+});
+
 /** Render the template (and the templatePatch) for one parameter set. */
-const renderElement = (ref: string, r: TreeRenderer, template: JsonObject, params: Params, patch: string | undefined): Rendered | { error: Finding } => {
+const renderElement = (ref: string, r: TreeRenderer, template: JsonObject, params: Params, patch: string | undefined): Rendered | { error: Finding; related?: Finding[] } => {
   const data = params as GoValue;
   try {
     // RenderTemplateParams returns the template untouched for an element without parameters.
@@ -67,7 +77,13 @@ const renderElement = (ref: string, r: TreeRenderer, template: JsonObject, param
     return { ...applyTemplatePatch(application, r.renderString(patch, data, 'spec.templatePatch')), templated };
   } catch (error) {
     if (error instanceof TemplateError) return { error: templateFinding(ref, error, r.fieldOf(error)) };
-    if (error instanceof TemplatePatchError) return { error: { code: 'template-patch-error', object: ref, field: 'spec.templatePatch', message: error.message } };
+    if (error instanceof TemplatePatchError) {
+      const at = error.path !== undefined ? ` (at ${error.path})` : '';
+      return {
+        error: { code: 'template-patch-error', object: ref, field: 'spec.templatePatch', message: `${error.message}${at}` },
+        related: error.yaml11Differences.map((d) => yaml11Finding(ref, d)),
+      };
+    }
     throw error;
   }
 };
@@ -120,6 +136,7 @@ export const expandApplicationSet = (appSet: JsonObject, defaultNamespace: strin
   let complete = true;
   let renderFailed = false;
   let projectPatchReported = false;
+  const droppedReported = new Set<string>();
   for (const [g, generator] of generators.entries()) {
     const outcome = generatorParams(generator);
     if (!outcome.ok) {
@@ -132,12 +149,28 @@ export const expandApplicationSet = (appSet: JsonObject, defaultNamespace: strin
       const rendered = renderElement(ref, renderer, base, params, templatePatch);
       if ('error' in rendered) {
         findings.push({ ...rendered.error, message: `element ${e} of generator ${g}: ${rendered.error.message}` });
+        for (const f of rendered.related ?? []) {
+          if (droppedReported.has(f.message)) continue;
+          droppedReported.add(f.message);
+          findings.push(f);
+        }
         renderFailed = true;
         continue;
       }
       if (rendered.ignoredProject !== undefined && !projectPatchReported) {
         projectPatchReported = true;
         findings.push({ code: 'template-patch-project', object: ref, field: 'spec.templatePatch', message: `templatePatch sets spec.project (${JSON.stringify(rendered.ignoredProject)}); Argo CD ignores it and keeps the template's project` });
+      }
+      for (const key of rendered.droppedKeys ?? []) {
+        if (droppedReported.has(key)) continue;
+        droppedReported.add(key);
+        findings.push({ code: 'template-patch-unknown-field', object: ref, field: 'spec.templatePatch', message: `templatePatch sets ${key}, which Application has no field for: Argo CD drops it silently` });
+      }
+      for (const difference of rendered.yaml11Differences ?? []) {
+        const f = yaml11Finding(ref, difference);
+        if (droppedReported.has(f.message)) continue;
+        droppedReported.add(f.message);
+        findings.push(f);
       }
       const placed = { ...rendered.application, metadata: { ...(rendered.application.metadata as JsonObject), namespace } };
       applications.push({ manifest: rendered.templated ? withFinalizer(placed, appSet) : placed, generator: g, element: e });

@@ -1,10 +1,10 @@
 // Parameters of one ApplicationSet generator, when they can be known offline. Only the list generator can: its
 // elements are written in the manifest. Every other generator asks Git, an SCM API or the cluster at run time,
 // so the preview reports it instead of inventing parameters.
-import { parse as parseYaml } from 'yaml';
 
 import type { GoValue } from './go-values.ts';
 import { isObject } from './kube.ts';
+import { yamlToJson11 } from './yaml11.ts';
 
 /** Generators Argo CD knows, in the order its ApplicationSetGenerator type declares them. */
 export const GENERATOR_KINDS = ['list', 'clusters', 'git', 'scmProvider', 'clusterDecisionResource', 'pullRequest', 'matrix', 'merge', 'plugin'] as const;
@@ -35,7 +35,8 @@ const elementsFromYaml = (text: string): { elements?: unknown[]; reason?: string
   if (text.includes('{{')) return { reason: 'elementsYaml contains a template and depends on a parent generator' };
   let parsed: unknown;
   try {
-    parsed = parseYaml(text);
+    // Argo CD reads elementsYaml with sigs.k8s.io/yaml, i.e. YAML 1.1 (applicationset/generators/list.go at v3.4.4).
+    parsed = yamlToJson11(text);
   } catch (error) {
     return { reason: `elementsYaml is not valid YAML: ${(error as Error).message}` };
   }

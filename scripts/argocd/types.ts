@@ -26,6 +26,8 @@ export type FindingCode =
   | 'template-unsupported'
   | 'template-error'
   | 'template-patch-error'
+  | 'template-patch-unknown-field'
+  | 'template-patch-yaml11'
   | 'rolling-sync-unselected'
   | 'rolling-sync-operator'
   | 'invalid-sync-wave'

@@ -14,7 +14,7 @@ import { parseInventory } from '../inventory/parse-inventory.ts';
 import { catalogEntries } from '../components/catalog.ts';
 import { CliError, ExitCode, UsageError } from '../lib/exit-codes.ts';
 import { processIo, type Io } from '../lib/io.ts';
-import { APPS_DIR, INVENTORY_DIR } from '../lib/layout.ts';
+import { APPS_DIR, ARGOCD_DIR, INVENTORY_DIR } from '../lib/layout.ts';
 import { isEntryPoint, runMain } from '../lib/run-main.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { applicationTargets } from '../kustomize/application-targets.ts';
@@ -26,6 +26,9 @@ import { renderGithubAnnotations, renderText, summarize } from '../policy/report
 import { unknownExemptionRules } from '../policy/run-policy.ts';
 import { MODELS_KUBERNETES_MINOR } from '../schemas/api-lifecycle.ts';
 import { SchemaRegistry } from '../schemas/registry.ts';
+import { firstSyncStep } from '../convergence/validate-step.ts';
+import { BUNDLED_CATALOGS } from '../platform/chart-catalog/bundled.ts';
+import type { ChartCatalog } from '../platform/chart-catalog/index.ts';
 
 const USAGE = `usage: pnpm validate [--root DIR] [--inventory DIR] [--format text|json] [--concurrency N] [--no-cache]
   --root DIR         repository root holding ${APPS_DIR}/ and the generated tree (default: current directory)
@@ -91,9 +94,9 @@ const checkRoot = (root: string): void => {
   if (!isDir) throw new CliError(`--root ${root} is not a folder`, ExitCode.BadInput);
 };
 
-const loadFleet = async (dir: string): Promise<Fleet> => {
+const loadFleet = async (dir: string, charts: readonly ChartCatalog[]): Promise<Fleet> => {
   try {
-    return parseInventory(await readInventorySources(dir), catalogEntries());
+    return parseInventory(await readInventorySources(dir), catalogEntries(), charts);
   } catch (error) {
     if (error instanceof InventoryError) throw new CliError(error.message, ExitCode.BadInput);
     throw error;
@@ -112,7 +115,7 @@ const progressReporter = (io: Io): ((done: number, total: number) => void) => {
   };
 };
 
-const run = async (argv: string[], io: Io): Promise<number> => {
+const run = async (argv: string[], io: Io, charts: readonly ChartCatalog[]): Promise<number> => {
   const started = performance.now();
   const options = parseOptions(argv);
   if (options.help) {
@@ -120,7 +123,7 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     return ExitCode.Ok;
   }
   checkRoot(options.root);
-  const fleet = await loadFleet(options.inventory);
+  const fleet = await loadFleet(options.inventory, charts);
   const badRules = unknownExemptionRules(fleet.policy?.exemptions ?? []);
   if (badRules.length > 0) throw new CliError(`inventory policy.exemptions name unknown rules: ${badRules.join(', ')}`, ExitCode.BadInput);
   const targets = applicationTargets(options.root, fleet);
@@ -145,20 +148,26 @@ const run = async (argv: string[], io: Io): Promise<number> => {
   });
   cache.prune();
   const byPath = new Map(renders.map((r) => [r.path, r]));
+  const firstSync = firstSyncStep(options.root, fleet, charts);
   const checked = await checkApplications(
     options.root,
     fleet,
     registry,
     targets.map((target) => ({ target, render: byPath.get(target.path)! })),
+    firstSync.observe,
   );
-  const summary = summarize(checked.applications, performance.now() - started);
+  const simulation = firstSync.run(byPath.get(ARGOCD_DIR)?.graph);
+  // The simulation's findings are about the hub's objects: they are listed with the root's folder.
+  const applications = checked.applications.map((a) => (a.target.path === ARGOCD_DIR ? { ...a, findings: [...a.findings, ...simulation.findings] } : a));
+  const summary = summarize(applications, performance.now() - started);
 
   if (options.format === 'json') {
     const report = {
       engine: { name: engine.name, version: engine.version },
       kubernetes: { models: `1.${MODELS_KUBERNETES_MINOR}`, pinned: fleet.kubernetesVersion ?? null },
       root: options.root,
-      applications: checked.applications.map((a) => ({
+      firstSync: simulation.report,
+      applications: applications.map((a) => ({
         name: a.target.name,
         path: a.target.path,
         cluster: a.target.cluster?.name ?? null,
@@ -174,16 +183,20 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     };
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    io.stdout(renderText(checked.applications, summary));
+    io.stdout(simulation.summaryLine);
+    io.stdout(renderText(applications, summary));
   }
-  if (process.env.GITHUB_ACTIONS === 'true') io.stdout(renderGithubAnnotations(checked.applications.flatMap((a) => a.findings)));
+  if (process.env.GITHUB_ACTIONS === 'true') io.stdout(renderGithubAnnotations(applications.flatMap((a) => a.findings)));
   return summary.ok ? ExitCode.Ok : ExitCode.Findings;
 };
 
-/** Run the command; returns the exit code instead of exiting, so tests can call it. */
-export const main = async (argv: string[], io: Io = processIo): Promise<number> => {
+/**
+ * Run the command; returns the exit code instead of exiting, so tests can call it. `charts` replaces the committed
+ * chart catalogs (tests that pin a chart version this repository does not catalogue).
+ */
+export const main = async (argv: string[], io: Io = processIo, charts: readonly ChartCatalog[] = BUNDLED_CATALOGS): Promise<number> => {
   try {
-    return await run(argv, io);
+    return await run(argv, io, charts);
   } catch (error) {
     if (error instanceof CliError) {
       io.stderr(`validate: ${error.message}\n`);

@@ -2,6 +2,9 @@
 // InventoryError listing every problem found (YAML, schema and cross-field) across all files.
 import { buildFleet } from './build-model.ts';
 import { crossCheck, type ClustersInput, type EnvironmentInput } from './cross-checks.ts';
+import { checkChartPins } from './chart-pin-checks.ts';
+import { BUNDLED_CATALOGS } from '../platform/chart-catalog/bundled.ts';
+import type { ChartCatalog } from '../platform/chart-catalog/index.ts';
 import { checkInventoryApps, inventoryAppEntries } from './inventory-apps.ts';
 import { InventoryError, type InventoryIssue } from './errors.ts';
 import { analysePromotion } from './promotion.ts';
@@ -112,7 +115,15 @@ const missingFile = (file: string, what: string): InventoryIssue => ({
  * environment files (classified by path); `catalog` is what the component catalog offers.
  * Throws InventoryError with every issue found; throws nothing else.
  */
-export function parseInventory(sources: readonly InventorySource[], catalog: readonly CatalogEntry[]): Fleet {
+export function parseInventory(
+  sources: readonly InventorySource[],
+  catalog: readonly CatalogEntry[],
+  /**
+   * The chart catalogs every chart pin must have; `null` skips that check (only `pnpm charts:catalog`, which
+   * writes the catalog of a new pin, reads an inventory before its catalog exists).
+   */
+  charts: readonly ChartCatalog[] | null = BUNDLED_CATALOGS,
+): Fleet {
   const issues: InventoryIssue[] = [];
   const classified = classify(sources, issues);
 
@@ -145,6 +156,7 @@ export function parseInventory(sources: readonly InventorySource[], catalog: rea
     environmentsDir: posixJoin(classified.dir, ENVIRONMENTS_DIR),
   };
   issues.push(...crossCheck(input));
+  if (charts !== null) checkChartPins(input, charts, (i) => issues.push(i));
   checkInventoryApps(input, catalog, (i) => issues.push(i));
 
   const order = analysePromotion(

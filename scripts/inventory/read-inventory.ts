@@ -58,7 +58,10 @@ export async function readInventorySources(dir: string, repoRelativePrefix?: str
   return sources;
 }
 
-/** Read and parse the inventory in `dir`; throws InventoryError listing every problem. */
-export async function loadInventory(dir: string, catalog: readonly CatalogEntry[]): Promise<Fleet> {
-  return parseInventory(await readInventorySources(dir), catalog);
+/**
+ * Read and parse the inventory in `dir`; throws InventoryError listing every problem. `checkChartPins: false` only for
+ * the tool that writes chart catalogs (it runs before a new pin has one).
+ */
+export async function loadInventory(dir: string, catalog: readonly CatalogEntry[], options: { readonly checkChartPins?: boolean } = {}): Promise<Fleet> {
+  return options.checkChartPins === false ? parseInventory(await readInventorySources(dir), catalog, null) : parseInventory(await readInventorySources(dir), catalog);
 }

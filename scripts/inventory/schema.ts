@@ -128,6 +128,10 @@ export const DestinationSchema = Type.Object(
   { ...strict, minProperties: 1, maxProperties: 1, description: 'Argo CD destination: exactly one of server or name' },
 );
 
+/** An API group name as Kubernetes spells it (`monitoring.coreos.com`); the core group has no name. */
+const ApiGroupList = (description: string): TArray<TString> =>
+  Type.Array(Type.String({ pattern: DNS1123_SUBDOMAIN }), { uniqueItems: true, description });
+
 export const ClusterSchema = Type.Object(
   {
     name: Type.String({ pattern: DNS1123_LABEL, maxLength: 63 }),
@@ -139,6 +143,11 @@ export const ClusterSchema = Type.Object(
     loadBalancer: StringEnum(LOAD_BALANCERS, { description: 'How TCP (RTMP) is load-balanced on this cluster' }),
     capabilities: Type.Optional(Type.Array(StringEnum(CAPABILITIES), { uniqueItems: true })),
     stacks: Type.Array(StringEnum(STACKS), { minItems: 1, uniqueItems: true }),
+    baseline: Type.Optional(
+      ApiGroupList(
+        'API groups the cluster serves before Argo CD syncs anything to it, besides the Kubernetes built-in ones (CRDs the provider pre-installs); `pnpm validate` counts on nothing else',
+      ),
+    ),
     streaming: Type.Optional(StreamingClusterSettingsSchema),
     transcoding: Type.Optional(TranscodingClusterSettingsSchema),
     monitoring: Type.Optional(MonitoringClusterSettingsSchema),
@@ -196,6 +205,11 @@ export const ArgoCdSchema = Type.Object(
       pattern: '^[A-Za-z0-9_./-]+$',
       description: 'Key prefix of the cluster credentials in that store: <prefix>/<cluster>',
     }),
+    hubBaseline: Type.Optional(
+      ApiGroupList(
+        'API groups the hub serves before the root\'s first sync, besides Kubernetes\' own and what `pnpm bootstrap` installs (Argo CD, external-secrets); `pnpm validate` counts on nothing else',
+      ),
+    ),
   },
   strict,
 );

@@ -60,5 +60,12 @@ export const clusterStackPath = (cluster: string, stack: string): string =>
 export const PLATFORM_CONFIG_DIR = 'platform';
 export const platformConfigPath = (cluster: string): string => posixJoin(CLUSTERS_DIR, cluster, PLATFORM_CONFIG_DIR);
 
+/**
+ * Per-cluster Helm values of the add-ons whose values depend on the cluster, under `clusters/<cluster>/`: the add-on's
+ * Application reads `<this>/<add-on>.yaml` through its `$values` source.
+ */
+export const ADDON_VALUES_DIR = 'addons';
+export const addonValuesPath = (cluster: string, addon: string): string => posixJoin(CLUSTERS_DIR, cluster, ADDON_VALUES_DIR, `${addon}.yaml`);
+
 /** Namespace of the hub's Argo CD. */
 export const ARGOCD_NAMESPACE = 'argocd';

@@ -52,6 +52,8 @@ export interface Cluster {
   readonly capabilities: readonly Capability[];
   /** In STACKS order. */
   readonly stacks: readonly StackName[];
+  /** API groups served before any Application syncs, besides Kubernetes' own (inventory `baseline`). */
+  readonly baseline?: readonly string[];
   /** Per-stack settings of this cluster, when clusters.yaml has them (override the fleet's). */
   readonly streaming?: StreamingClusterSettings;
   readonly transcoding?: TranscodingClusterSettings;

@@ -16,7 +16,7 @@ import { parseBuildOutput } from '../schemas/parse-output.ts';
 import type { KindSchema, SchemaRegistry } from '../schemas/registry.ts';
 import { APP_RULES, CLUSTER_RULES, finalize, FLEET_RULES, type AppFinding } from './run-policy.ts';
 import { SourceIndex } from './source-index.ts';
-import { clusterKey, type AppContext, type AppTarget, type Finding, type RawFinding } from './types.ts';
+import { clusterKey, type AppContext, type AppTarget, type Finding, type RawFinding, type RenderedObject } from './types.ts';
 
 export interface CheckInput {
   readonly target: AppTarget;
@@ -65,6 +65,8 @@ export const checkApplications = async (
   fleet: Fleet,
   registry: SchemaRegistry,
   inputs: readonly CheckInput[],
+  /** Sees each built Application's parsed objects once, before they are dropped (the first-sync simulation). */
+  observe?: (target: AppTarget, objects: readonly RenderedObject[]) => void,
 ): Promise<CheckResult> => {
   const minor = fleet.kubernetesVersion === undefined ? undefined : minorOf(fleet.kubernetesVersion);
   const exemptions = fleet.policy?.exemptions ?? [];
@@ -103,6 +105,7 @@ export const checkApplications = async (
       }
       const out = parseBuildOutput(render.yaml, target.namespace || undefined, file);
       const ctx: AppContext = { ...ctxBase, target, objects: out.objects };
+      observe?.(target, out.objects);
       contexts.push(ctx);
       stateOf.set(ctx, state);
       state.objects = out.objects.length;

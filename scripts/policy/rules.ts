@@ -9,6 +9,28 @@ export interface RuleInfo {
 
 const r = (id: string, severity: Severity, summary: string): RuleInfo => ({ id, severity, summary });
 
+/** Rules of `pnpm validate`'s first-sync simulation (scripts/convergence), each tested in tests/convergence. */
+const FIRST_SYNC: readonly RuleInfo[] = [
+  r('argocd/template-patch', 'BLOCK', 'a templatePatch Argo CD cannot apply (strategic merge into a RawExtension, a wrong type, a field Application lacks): the ApplicationSet generates nothing'),
+  r('argocd/template-patch-yaml11', 'BLOCK', 'a templatePatch value YAML 1.1 (what Argo CD reads) reads differently from YAML 1.2 (`yes`, `on`, `010`)'),
+  r('argocd/template-error', 'BLOCK', 'a template element that does not render (missing key, bad function), or a construct not reproduced offline'),
+  r('argocd/project-denies', 'BLOCK', 'an object an Application applies (chart hooks included) that its AppProject does not permit: the whole sync is refused'),
+  r('argocd/skip-dry-run-ignored', 'BLOCK', 'an Application that needs SkipDryRunOnMissingResource in syncOptions on an Argo CD that ignores it (< 3.1)'),
+  r('argocd/never-converges', 'BLOCK', 'an Application with a kind no Kubernetes API, declared baseline or Application on its cluster provides'),
+  r('argocd/retry-exhausts', 'BLOCK', 'an Application that waits for another\'s CRDs with a finite retry: a new cluster may never converge'),
+  r('argocd/deletion-cascades', 'BLOCK', 'deleting an ApplicationSet or the root would delete Applications (no finalizer, a deleting policy, policy override on, no Delete=false)'),
+  r('argocd/root-wave-held', 'BLOCK', 'an object with a health check before the root\'s last wave: one cluster can stop every later wave'),
+  r('argocd/leader-election', 'BLOCK', 'several ApplicationSet controller replicas without leader election'),
+  r('argocd/feature-unsupported', 'BLOCK', 'a field, sync option or annotation the pinned Argo CD does not implement'),
+  r('argocd/runtime-drift', 'BLOCK', 'a field a controller rewrites after apply that the Application neither pins nor ignores: OutOfSync for ever'),
+  r('argocd/appset-retirement', 'BLOCK', 'an ApplicationSet the root would not delete when it leaves Git (it keeps owning its Applications)'),
+  r('argocd/rolling-sync-prune', 'BLOCK', 'a RollingSync Application whose environment prunes but whose automated.prune is not true'),
+  r('argocd/wave-order', 'BLOCK', 'an Application or ApplicationSet of the root not after its AppProject'),
+  r('argocd/objects-unknown', 'BLOCK', 'an Application whose objects cannot be known offline (a chart without a catalog entry at its version)'),
+];
+
+export const FIRST_SYNC_RULE_IDS: ReadonlySet<string> = new Set(FIRST_SYNC.map((x) => x.id));
+
 export const RULES: readonly RuleInfo[] = [
   // Render: what Kustomize fails on, and what it silently accepts.
   r('kustomize/build-failed', 'BLOCK', 'the Application path does not build'),
@@ -71,6 +93,8 @@ export const RULES: readonly RuleInfo[] = [
   r('argocd/templated-project', 'BLOCK', 'an ApplicationSet whose template project is templated'),
   r('argocd/missingkey', 'BLOCK', 'an ApplicationSet without goTemplate and missingkey=error'),
   r('argocd/allow-empty', 'BLOCK', 'automated sync with allowEmpty: true'),
+  // First sync: what Argo CD does with the tree from an empty hub and empty clusters (see "First-sync simulation").
+  ...FIRST_SYNC,
   // Domain.
   r('domain/gpu-cluster', 'BLOCK', 'a GPU workload on a cluster without the gpu capability'),
   r('domain/keda-queue', 'BLOCK', 'a KEDA trigger queue that is not the queue its target workload consumes'),

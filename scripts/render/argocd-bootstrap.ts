@@ -6,43 +6,53 @@ import type { K8sObject } from '../components/component.ts';
 import { LABEL_CLUSTER, LABEL_ENVIRONMENT, LABEL_PREFIX, LABEL_REGION } from '../lib/labels.ts';
 import { ARGOCD_DIR, ARGOCD_NAMESPACE } from '../lib/layout.ts';
 import type { Cluster, Fleet } from '../model/fleet.ts';
-import { argoMetadata, IN_CLUSTER, RETRY, SYNC_WAVE } from './argocd-objects.ts';
+import { catalogOf, chartFootprint } from '../platform/chart-footprint.ts';
+import { argoMetadata, IN_CLUSTER, KEEP_ON_PRUNE_AND_DELETE, RETRY, ROOT_WAVE } from './argocd-objects.ts';
 
 export const BOOTSTRAP_PROJECT = 'bootstrap';
 export const ARGOCD_PROJECT = 'argocd';
 export const ROOT_APPLICATION = 'root';
 export const ARGOCD_RELEASE = 'argocd';
 
-const ARGOCD_METRICS = { metrics: { enabled: true, serviceMonitor: { enabled: true } } } as const;
-
 /**
  * Values of the Argo CD chart, used by the one-time `helm install` and by the Application through which
- * Argo CD then manages itself, so the two can never disagree.
- * - `applicationsetcontroller.policy: create-update`: no ApplicationSet deletes Applications, fleet-wide;
- * - `…enable.policy.override`: honour each ApplicationSet's own `applicationsSync` (ours: create-update);
- * - `…enable.progressive.syncs`: RollingSync (beta) only when the inventory switches it on.
+ * Argo CD then manages itself, so the two can never disagree. Keys checked in argo-helm at the pinned chart
+ * (charts/argo-cd/values.yaml, templates/argocd-configs/argocd-cmd-params-cm.yaml and _helpers.tpl; the flags in
+ * argo-cd cmd/argocd-applicationset-controller at its appVersion):
+ * - `applicationsetcontroller.policy: create-update` with `…enable.policy.override: false`: no ApplicationSet can
+ *   delete an Application, whatever its own `applicationsSync` says (with override off the controller's policy wins:
+ *   applicationset/utils/policy.go DefaultPolicy). Deleting an ApplicationSet then orphans its Applications.
+ * - `…enable.leader.election`: two ApplicationSet controller replicas would both act on every set without it (the
+ *   chart presets it from the replica count, _helpers.tpl; written here so the intent survives a chart change).
+ * - `…enable.progressive.syncs`: RollingSync only when the inventory switches it on.
+ * - ServiceMonitors: every one is gated on `.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"`
+ *   (_helpers.tpl), and Argo CD renders with the hub's APIs, so they appear once the hub serves the CRD.
  */
-export const argoCdValues = (fleet: Fleet): Record<string, unknown> => ({
-  configs: {
-    params: {
-      'applicationsetcontroller.policy': 'create-update',
-      'applicationsetcontroller.enable.policy.override': true,
-      'applicationsetcontroller.enable.progressive.syncs': fleet.argocd.progressiveSync,
+export const argoCdValues = (fleet: Fleet): Record<string, unknown> => {
+  const applicationSetReplicas = 2;
+  const metrics = { metrics: { enabled: true, serviceMonitor: { enabled: true } } };
+  return {
+    configs: {
+      params: {
+        'applicationsetcontroller.policy': 'create-update',
+        'applicationsetcontroller.enable.policy.override': false,
+        'applicationsetcontroller.enable.leader.election': applicationSetReplicas > 1,
+        'applicationsetcontroller.enable.progressive.syncs': fleet.argocd.progressiveSync,
+      },
     },
-  },
-  // Metrics and ServiceMonitors of every component: the monitoring stack's Argo CD alerts read `argocd_app_info`
-  // (controller), sync and repo-server latency on the hub.
-  controller: { replicas: 1, ...ARGOCD_METRICS },
-  applicationSet: { replicas: 2, ...ARGOCD_METRICS },
-  repoServer: { replicas: 2, ...ARGOCD_METRICS },
-  server: { replicas: 2, ...ARGOCD_METRICS },
-});
+    // Metrics of every component: the monitoring stack's Argo CD alerts read `argocd_app_info` (controller).
+    controller: { replicas: 1, ...metrics },
+    applicationSet: { replicas: applicationSetReplicas, ...metrics },
+    repoServer: { replicas: 2, ...metrics },
+    server: { replicas: 2, ...metrics },
+  };
+};
 
 /** Argo CD manages its own installation from the pinned chart after the one-time bootstrap. */
 export const selfManagedArgoCd = (fleet: Fleet): IApplication & K8sObject => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Application',
-  metadata: argoMetadata(ARGOCD_RELEASE, { wave: SYNC_WAVE.selfManagedArgoCd }),
+  metadata: argoMetadata(ARGOCD_RELEASE, { wave: ROOT_WAVE.selfManagedArgoCd, annotations: KEEP_ON_PRUNE_AND_DELETE }),
   spec: {
     project: ARGOCD_PROJECT,
     source: {
@@ -52,30 +62,33 @@ export const selfManagedArgoCd = (fleet: Fleet): IApplication & K8sObject => ({
       helm: { releaseName: ARGOCD_RELEASE, valuesObject: argoCdValues(fleet) },
     },
     destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-    // Never prune Argo CD's own objects automatically; heal drift. The ServiceMonitors need the Prometheus
-    // operator's CRDs on the hub: without them the rest of Argo CD still syncs, and the monitors follow on retry.
+    // Never prune Argo CD's own objects automatically; heal drift.
     syncPolicy: {
       automated: { allowEmpty: false, prune: false, selfHeal: true },
       retry: RETRY,
-      syncOptions: ['ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
+      syncOptions: ['ServerSideApply=true'],
     },
   },
 });
 
-/** App of apps: syncs argocd/ (projects, cluster registrations, itself) and apps/ (ApplicationSets). */
+/**
+ * App of apps: syncs argocd/ (projects, cluster registrations, itself) and apps/ (ApplicationSets). It prunes, so
+ * an ApplicationSet that leaves Git (a retired add-on, the per-environment sets when progressive sync is switched
+ * on) is deleted — which only orphans its Applications for the set that replaces it to adopt. Everything else it
+ * holds is marked Prune=false,Delete=false. It carries no resources finalizer: deleting the root deletes nothing.
+ */
 export const rootApplication = (fleet: Fleet): IApplication & K8sObject => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Application',
-  metadata: argoMetadata(ROOT_APPLICATION),
+  metadata: argoMetadata(ROOT_APPLICATION, { annotations: KEEP_ON_PRUNE_AND_DELETE }),
   spec: {
     project: BOOTSTRAP_PROJECT,
     source: { repoURL: fleet.git.repoURL, targetRevision: fleet.git.targetRevision, path: ARGOCD_DIR },
     destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-    // No prune: removing an ApplicationSet or project from Git must be a deliberate act, not a side effect.
     syncPolicy: {
-      automated: { allowEmpty: false, prune: false, selfHeal: true },
+      automated: { allowEmpty: false, prune: true, selfHeal: true },
+      // No PruneLast: it would move pruning into a wave after the ApplicationSets' and make their health gate it.
       retry: RETRY,
-      syncOptions: ['SkipDryRunOnMissingResource=true'],
     },
   },
 });
@@ -88,7 +101,7 @@ export const rootApplication = (fleet: Fleet): IApplication & K8sObject => ({
 export const clusterSecret = (fleet: Fleet, c: Cluster): K8sObject => ({
   apiVersion: 'external-secrets.io/v1',
   kind: 'ExternalSecret',
-  metadata: argoMetadata(`cluster-${c.name}`, { labels: { [LABEL_CLUSTER]: c.name }, wave: SYNC_WAVE.clusterSecrets }),
+  metadata: argoMetadata(`cluster-${c.name}`, { labels: { [LABEL_CLUSTER]: c.name }, wave: ROOT_WAVE.fleet, annotations: KEEP_ON_PRUNE_AND_DELETE }),
   spec: {
     refreshInterval: '1h',
     secretStoreRef: { kind: 'ClusterSecretStore', name: fleet.argocd.clusterSecretStore },
@@ -121,7 +134,7 @@ export const clusterSecret = (fleet: Fleet, c: Cluster): K8sObject => ({
 export const bootstrapProject = (fleet: Fleet): IAppProject & K8sObject => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'AppProject',
-  metadata: argoMetadata(BOOTSTRAP_PROJECT, { wave: SYNC_WAVE.projects }),
+  metadata: argoMetadata(BOOTSTRAP_PROJECT, { wave: ROOT_WAVE.projects, annotations: KEEP_ON_PRUNE_AND_DELETE }),
   spec: {
     description: 'This repository\'s Argo CD objects: AppProjects, ApplicationSets, Applications, cluster registrations',
     sourceRepos: [fleet.git.repoURL],
@@ -136,32 +149,24 @@ export const bootstrapProject = (fleet: Fleet): IAppProject & K8sObject => ({
   },
 });
 
-/** The self-managed Argo CD's project: its chart, into the hub's argocd namespace, with the kinds it installs. */
-export const argoCdProject = (fleet: Fleet): IAppProject & K8sObject => ({
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'AppProject',
-  metadata: argoMetadata(ARGOCD_PROJECT, { wave: SYNC_WAVE.projects }),
-  spec: {
-    description: 'Argo CD itself, from its pinned Helm chart',
-    sourceRepos: [fleet.argocd.chart.repoURL],
-    destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
-    clusterResourceWhitelist: [
-      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-    ],
-    namespaceResourceWhitelist: [
-      { group: '', kind: 'ConfigMap' },
-      { group: '', kind: 'Secret' },
-      { group: '', kind: 'Service' },
-      { group: '', kind: 'ServiceAccount' },
-      { group: 'apps', kind: 'Deployment' },
-      { group: 'apps', kind: 'StatefulSet' },
-      { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' },
-      { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-      { group: 'policy', kind: 'PodDisruptionBudget' },
-      { group: 'rbac.authorization.k8s.io', kind: 'Role' },
-      { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
-    ],
-  },
-});
+/**
+ * The self-managed Argo CD's project: its chart, into the hub's argocd namespace, with exactly the kinds the pinned
+ * chart renders (scripts/platform/chart-catalog/argo-cd.json), hooks included: the redis secret-init Job is a
+ * Helm pre-install hook Argo CD runs as PreSync, and a sync with one object the project refuses applies nothing.
+ */
+export const argoCdProject = (fleet: Fleet): IAppProject & K8sObject => {
+  const footprint = chartFootprint(catalogOf(fleet.argocd.chart));
+  const byKey = (a: { group: string; kind: string }, b: { group: string; kind: string }): number => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`);
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: argoMetadata(ARGOCD_PROJECT, { wave: ROOT_WAVE.projects, annotations: KEEP_ON_PRUNE_AND_DELETE }),
+    spec: {
+      description: 'Argo CD itself, from its pinned Helm chart',
+      sourceRepos: [fleet.argocd.chart.repoURL],
+      destinations: [...new Set([ARGOCD_NAMESPACE, ...footprint.namespaces])].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      clusterResourceWhitelist: [...footprint.cluster].sort(byKey),
+      namespaceResourceWhitelist: [...footprint.namespaced].sort(byKey),
+    },
+  };
+};

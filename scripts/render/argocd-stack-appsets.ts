@@ -14,7 +14,7 @@ import type { StackName } from '../inventory/schema.ts';
 import { LABEL_CLUSTER, LABEL_ENVIRONMENT, LABEL_REGION } from '../lib/labels.ts';
 import { ARGOCD_NAMESPACE, clusterStackPath } from '../lib/layout.ts';
 import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
-import { argoMetadata, destinationElement, RETRY, stackLabels, SYNC_WAVE } from './argocd-objects.ts';
+import { APPSET_FINALIZERS, argoMetadata, destinationElement, RETRY, ROOT_WAVE, stackLabels } from './argocd-objects.ts';
 import { fixedReplicas } from './render-overlays.ts';
 
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
@@ -57,18 +57,46 @@ export interface StackAppSetInput {
 
 export const stackAppSetName = (stack: string, env: Environment | undefined): string => (env ? `${stack}-${env.name}` : stack);
 
+/**
+ * Progressive sync: one ApplicationSet spans environments whose sync policies differ, and booleans cannot be
+ * templated in spec.template (only strings are rendered), so each element carries its environment's policy as
+ * text and this patch turns it into the typed fields. RollingSync turns the Applications' auto-sync off and
+ * triggers their syncs itself, pruning only when the Application's automated.prune is true
+ * (applicationset_controller.go syncDesiredApplications at v3.4.4): without this patch no environment would ever
+ * prune. `automated: null` removes auto-sync where the environment has none (a strategic merge deletes nulls).
+ */
+export const ROLLING_SYNC_POLICY_PATCH = [
+  'spec:',
+  '  syncPolicy:',
+  '{{- if .autoSync }}',
+  '    automated:',
+  '      prune: {{ .prune }}',
+  '      selfHeal: {{ .selfHeal }}',
+  '{{- else }}',
+  '    automated: null',
+  '{{- end }}',
+  '',
+].join('\n');
+
+const policyElement = (env: Environment | undefined): Record<string, string> => ({
+  autoSync: env?.syncPolicy.automated ? 'true' : '',
+  prune: String(env?.syncPolicy.prune ?? false),
+  selfHeal: String(env?.syncPolicy.selfHeal ?? false),
+});
+
 export const stackApplicationSet = (i: StackAppSetInput): IApplicationSet & K8sObject => {
   const single = i.progressive ? undefined : i.environments[0];
   const envOrder = new Map(i.environments.map((e) => [e.name, e.order]));
   const clusters = [...i.clusters].sort(
     (a, b) => (envOrder.get(a.environment) ?? 0) - (envOrder.get(b.environment) ?? 0) || a.name.localeCompare(b.name),
   );
+  const envByName = new Map(i.environments.map((e) => [e.name, e]));
   const ignore = hpaIgnoreDifferences(i.environments, i.components);
   const sp = single?.syncPolicy;
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',
-    metadata: argoMetadata(stackAppSetName(i.stack, single), { labels: stackLabels(i.stack, single?.name), wave: SYNC_WAVE.stacks }),
+    metadata: argoMetadata(stackAppSetName(i.stack, single), { labels: stackLabels(i.stack, single?.name), wave: ROOT_WAVE.fleet, finalizers: APPSET_FINALIZERS }),
     spec: {
       goTemplate: true,
       goTemplateOptions: ['missingkey=error'],
@@ -81,11 +109,13 @@ export const stackApplicationSet = (i: StackAppSetInput): IApplicationSet & K8sO
               region: c.region,
               ...destinationElement(c),
               path: clusterStackPath(c.name, i.stack),
+              ...(i.progressive ? policyElement(envByName.get(c.environment)) : {}),
             })),
           },
         },
       ],
-      // Never delete Applications (create-update), and if one is deleted anyway keep its resources running.
+      // Never delete Applications (create-update; the controller enforces it fleet-wide), and if one is deleted anyway
+      // keep its resources running.
       syncPolicy: { applicationsSync: 'create-update', preserveResourcesOnDeletion: true },
       strategy: i.progressive
         ? {
@@ -115,13 +145,15 @@ export const stackApplicationSet = (i: StackAppSetInput): IApplicationSet & K8sO
           destination: { name: '{{.destinationName}}', server: '{{.destinationServer}}', namespace: stackNamespace(i.stack) },
           ignoreDifferences: ignore.length > 0 ? ignore : undefined,
           syncPolicy: {
-            // Under RollingSync the ApplicationSet controller triggers syncs step by step; auto-sync stays off.
-            automated: sp?.automated ? { allowEmpty: false, prune: sp.prune, selfHeal: sp.selfHeal } : undefined,
+            // Under RollingSync each element's policy comes from ROLLING_SYNC_POLICY_PATCH; the controller keeps the
+            // Applications' own auto-sync off and triggers their syncs step by step.
+            automated: i.progressive ? { allowEmpty: false, prune: false, selfHeal: false } : sp?.automated ? { allowEmpty: false, prune: sp.prune, selfHeal: sp.selfHeal } : undefined,
             retry: RETRY,
             syncOptions: [...STACK_SYNC_OPTIONS],
           },
         },
       },
+      templatePatch: i.progressive ? ROLLING_SYNC_POLICY_PATCH : undefined,
     },
   };
 };

@@ -17,7 +17,8 @@ import {
   posixJoin,
 } from '../lib/layout.ts';
 import type { Cluster, Fleet } from '../model/fleet.ts';
-import { addonApplicationSet, platformConfigApplicationSet, platformProject } from './argocd-addons.ts';
+import { addonApplicationSet, clustersForAddon, platformConfigApplicationSet, platformProject } from './argocd-addons.ts';
+import { renderAddonValues } from '../platform/addon-cluster-values.ts';
 import {
   argoCdProject,
   argoCdValues,
@@ -26,7 +27,7 @@ import {
   rootApplication,
   selfManagedArgoCd,
 } from './argocd-bootstrap.ts';
-import { argoMetadata, projectDestination, stackLabels, SYNC_WAVE } from './argocd-objects.ts';
+import { argoMetadata, KEEP_ON_PRUNE_AND_DELETE, projectDestination, ROOT_WAVE, stackLabels } from './argocd-objects.ts';
 import { stackApplicationSet } from './argocd-stack-appsets.ts';
 import type { GeneratedFile } from './generated-file.ts';
 import type { BaseUnit } from './render-base.ts';
@@ -87,7 +88,7 @@ const stackProject = (fleet: Fleet, plan: StackPlan): IAppProject & K8sObject =>
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
-    metadata: argoMetadata(stack, { labels: stackLabels(stack), wave: SYNC_WAVE.projects }),
+    metadata: argoMetadata(stack, { labels: stackLabels(stack), wave: ROOT_WAVE.projects, annotations: KEEP_ON_PRUNE_AND_DELETE }),
     spec: {
       description: `The ${stack} stack on every cluster that runs it`,
       sourceRepos: [fleet.git.repoURL],
@@ -150,7 +151,9 @@ export const renderArgoCd = (fleet: Fleet, plans: readonly StackPlan[]): Generat
   };
 
   const inDir = (dir: string, f: GeneratedFile): string => f.path.slice(dir.length + 1);
+  const addonValues = renderAddonValues(fleet, (name) => clustersForAddon(fleet, fleet.addons[name]!));
   return [
+    ...addonValues,
     ...appFiles,
     kustomizationFile(APPS_DIR, 'Kustomization', { resources: appFiles.map((f) => inDir(APPS_DIR, f)).sort() }),
     ...projectFiles,

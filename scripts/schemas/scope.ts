@@ -13,7 +13,7 @@ const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
   'flowcontrol.apiserver.k8s.io/FlowSchema', 'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
   'certificates.k8s.io/CertificateSigningRequest', 'certificates.k8s.io/ClusterTrustBundle',
   'resource.k8s.io/DeviceClass', 'resource.k8s.io/ResourceSlice',
-  'cert-manager.io/ClusterIssuer', 'external-secrets.io/ClusterSecretStore', 'external-secrets.io/ClusterExternalSecret',
+  'cert-manager.io/ClusterIssuer', 'nvidia.com/ClusterPolicy', 'external-secrets.io/ClusterSecretStore', 'external-secrets.io/ClusterExternalSecret',
   'keda.sh/ClusterTriggerAuthentication', 'policy/PodSecurityPolicy', 'extensions/PodSecurityPolicy',
 ]);
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { expandObjects } from '../../scripts/argocd/expand.ts';
-import { mergePatch } from '../../scripts/argocd/template-patch.ts';
+import { applyTemplatePatch } from '../../scripts/argocd/template-patch.ts';
 import type { ExpandResult, FindingCode } from '../../scripts/argocd/types.ts';
 import { appSet, bootstrapProject, cleanFleet, elements, folders, type Obj, project, REPO, rootApp, webProject } from './fixtures.ts';
 
@@ -101,9 +101,38 @@ describe('templatePatch', () => {
     expect((app(r, 'c1-web').manifest.spec as Obj).syncPolicy).toEqual({ syncOptions: ['PruneLast=true'], retry: { limit: 5 }, automated: { prune: true, selfHeal: true } });
   });
 
-  it('merges maps with the patch winning, replaces lists and deletes on null', () => {
-    expect(mergePatch({ a: { b: 1, c: 2 }, l: [1, 2], k: 'x' }, { a: { c: 3, d: 4 }, l: [9], k: null })).toEqual({ a: { b: 1, c: 3, d: 4 }, l: [9] });
-    expect(() => mergePatch({ a: [] }, { a: { $patch: 'replace' } })).toThrow(/directive/);
+  it('merges a patch into the typed Application: maps key by key, lists replaced, null deletes', () => {
+    const { application } = applyTemplatePatch(
+      { metadata: { name: 'a', labels: { tier: '1', zone: '2' } }, spec: { project: 'p', syncPolicy: { syncOptions: ['A=1', 'B=2'] } } },
+      'metadata:\n  labels:\n    zone: null\n    team: "3"\nspec:\n  syncPolicy:\n    syncOptions: [C=3]\n',
+    );
+    expect(application).toEqual({ metadata: { name: 'a', labels: { tier: '1', team: '3' } }, spec: { project: 'p', syncPolicy: { syncOptions: ['C=3'] } } });
+  });
+
+  it('reads a key `y` as the boolean true, as go-yaml v2 does (sigs.k8s.io/yaml): the label is "true", not "y"', () => {
+    const { application, yaml11Differences } = applyTemplatePatch({ metadata: { name: 'a' }, spec: { project: 'p' } }, 'metadata:\n  labels:\n    y: "1"\n');
+    expect(application.metadata).toEqual({ name: 'a', labels: { true: '1' } });
+    expect(yaml11Differences).toEqual(['metadata.labels.true: YAML 1.1 reads "1", YAML 1.2 undefined', 'metadata.labels.y: YAML 1.1 reads undefined, YAML 1.2 "1"']);
+  });
+
+  it('fails a patch that merges into helm.valuesObject where the template has the same map (argo-cd#22850)', () => {
+    const set = appSet('web', (spec) => {
+      ((spec.template as Obj).spec as Obj).source = { repoURL: 'https://charts.example.com', chart: 'web', targetRevision: '1.0.0', helm: { valuesObject: { controller: { replicas: 2 } } } };
+      spec.templatePatch = 'spec:\n  source:\n    helm:\n      valuesObject:\n        controller:\n          tcp: "{{ .cluster }}"\n';
+    });
+    const r = expand([rootApp(), bootstrapProject(), webProject(), set]);
+    expect(codes(r)).toEqual(['template-patch-error', 'template-patch-error', 'template-error']);
+    expect(r.findings[0]?.message).toMatch(/unable to find api field in struct RawExtension for the json field "controller".*at spec\.source\.helm\.valuesObject\.controller/s);
+  });
+
+  it('reads the patch as YAML 1.1 and reports values YAML 1.2 reads differently', () => {
+    const set = appSet('web', (spec) => {
+      spec.templatePatch = 'metadata:\n  annotations:\n    ready: "yes"\n  labels:\n    tier: on\n';
+    });
+    const r = expand([rootApp(), bootstrapProject(), webProject(), set]);
+    // `on` is the boolean true in YAML 1.1: a label must be a string, so Argo CD refuses the patch.
+    expect(codes(r)).toContain('template-patch-error');
+    expect(r.findings.find((f) => f.code === 'template-patch-error')?.message).toMatch(/metadata\.labels\.tier: cannot unmarshal bool into Go value of type string/);
   });
 
   it('cannot change the project: Argo CD restores it, and the attempt is reported', () => {
@@ -207,7 +236,7 @@ describe('checks', () => {
     ['source path missing', withSet((s) => void (s.generators = [{ list: { elements: [{ cluster: 'c1', path: 'clusters/c1/nope', env: 'prod' }] } }])), 'source-path-missing'],
     ['source path outside the repository', withSet((s) => void (s.generators = [{ list: { elements: [{ cluster: 'c1', path: '../elsewhere', env: 'prod' }] } }])), 'source-path-missing', /leaves/],
     ['repository not permitted by the project', withSet((s) => void (s.template.spec.source = { repoURL: 'https://github.com/evil/repo.git', path: 'x' })), 'source-repo-not-permitted'],
-    ['unsupported template construct', withSet((s) => void (s.template.metadata.name = '{{ normalize .cluster }}-web')), 'template-unsupported', /function call "normalize"/],
+    ['unsupported template construct', withSet((s) => void (s.template.metadata.name = '{{ toYaml .cluster }}-web')), 'template-unsupported', /function call "toYaml"/],
     ['missing parameter', withSet((s) => void (s.template.metadata.name = '{{ .clustr }}-web')), 'template-error', /no entry for key "clustr"/],
     ['invalid sync wave', withSet((_s, m) => void (m.annotations = { 'argocd.argoproj.io/sync-wave': 'first' })), 'invalid-sync-wave'],
     ['no root Application', [bootstrapProject(), webProject(), appSet()], 'root-not-found'],
@@ -218,11 +247,11 @@ describe('checks', () => {
   });
 
   it('names the ApplicationSet and field path of an unsupported construct and generates nothing from it', () => {
-    const r = expand(withSet((s) => void (s.template.spec.destination = { name: '{{ .cluster | lower }}', namespace: 'web' })));
+    const r = expand(withSet((s) => void (s.template.spec.destination = { name: '{{ .cluster | toYaml }}', namespace: 'web' })));
     expect(r.findings).toEqual([
       expect.objectContaining({ code: 'template-unsupported', object: 'ApplicationSet/web', field: 'spec.template.spec.destination.name' }),
     ]);
-    expect(r.findings[0]?.message).toContain('pipeline "|"');
+    expect(r.findings[0]?.message).toContain('function call "toYaml"');
     expect(r.applications.map((a) => a.name)).toEqual(['root']);
   });
 

@@ -31,8 +31,8 @@ describe('pnpm bootstrap', () => {
     expect(await main(['--context', 'hub', '--dry-run', '--root', REPO_ROOT], c.io)).toBe(0);
     const lines = c.out().split('\n').filter((l) => l.startsWith('$ '));
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toContain('helm upgrade --install argocd argo-cd --repo https://argoproj.github.io/argo-helm --version 7.7.11');
-    expect(lines[1]).toContain('external-secrets --repo https://charts.external-secrets.io --version 0.16.2');
+    expect(lines[0]).toContain('helm upgrade --install argocd argo-cd --repo https://argoproj.github.io/argo-helm --version 10.1.1');
+    expect(lines[1]).toContain('external-secrets --repo https://charts.external-secrets.io --version 2.9.0');
     expect(lines[2]).toBe('$ kubectl --context hub apply -f argocd/projects/bootstrap-appproject.yaml -f argocd/bootstrap/root-application.yaml');
     for (const file of c.out().matchAll(/(?:--values|-f) (\S+)/g)) expect(existsSync(join(REPO_ROOT, file[1]!)), file[1]).toBe(true);
   });

@@ -36,7 +36,9 @@ describe('platform add-ons (shipped fleet)', () => {
     expect(addonApps().length).toBeGreaterThan(0);
     for (const app of addonApps()) {
       const addon = fleet.addons[app.labels['streamfleet.io/addon']!]!;
-      expect(app.sources, app.name).toEqual([expect.objectContaining({ repoURL: addon.repoURL, chart: addon.chart, targetRevision: addon.version })]);
+      // The chart, and for add-ons with per-cluster values a second source: this repository, read as `$values`.
+      expect(app.sources[0], app.name).toEqual(expect.objectContaining({ repoURL: addon.repoURL, chart: addon.chart, targetRevision: addon.version }));
+      expect(app.sources.slice(1), app.name).toEqual(app.sources.length === 1 ? [] : [expect.objectContaining({ repoURL: fleet.git.repoURL, ref: 'values', inRepo: true })]);
       expect(addon.version, app.name).toMatch(/^v?\d+\.\d+\.\d+$/);
     }
   });
@@ -58,28 +60,20 @@ describe('platform add-ons (shipped fleet)', () => {
     expect(on.sort()).toEqual(clusters);
   });
 
-  it('syncs projects, then CRD-providing add-ons, then the add-ons that use them, then platform config, then the stacks', () => {
-    const wave = (addon: string): number => rendered.addonApp(addon, 'prod-eu-west-1')!.wave;
-    const platform = rendered.applications.filter((a) => a.labels['streamfleet.io/platform-config'] === 'true');
-    const stacks = rendered.applications.filter((a) => a.labels['streamfleet.io/stack'] !== undefined);
-    expect(platform).toHaveLength(ALL.length);
-    expect(stacks.length).toBeGreaterThan(0);
-    const maxAddon = Math.max(...addonApps().map((a) => a.wave));
-    expect(maxAddon).toBeLessThan(Math.min(...platform.map((a) => a.wave)));
-    expect(Math.max(...platform.map((a) => a.wave))).toBeLessThan(Math.min(...stacks.map((a) => a.wave)));
-    // Istio: CRDs, node agent, control plane, gateway.
-    expect([wave('istio-base'), wave('istio-cni'), wave('istiod'), wave('istio-ingressgateway')]).toEqual(
-      [...[wave('istio-base'), wave('istio-cni'), wave('istiod'), wave('istio-ingressgateway')]].sort((a, b) => a - b),
-    );
-    expect(new Set([wave('istio-base'), wave('istio-cni'), wave('istiod'), wave('istio-ingressgateway')]).size).toBe(4);
-    // Charts shipping ServiceMonitors wait for the operator's CRDs.
-    for (const addon of ['cert-manager', 'external-secrets', 'ingress-nginx', 'keda', 'metrics-server']) {
-      expect(wave(addon), addon).toBeGreaterThan(wave('prometheus-operator'));
+  it('creates every ApplicationSet in the root\'s last wave and lets each Application wait for CRDs on its own', () => {
+    // Root waves cannot order Applications (ApplicationSets are Healthy once they generate them), and a health-gated
+    // wave could be held by one cluster: convergence rests on skipped dry runs and retries (first-sync simulation).
+    const waves = new Set(rendered.applications.filter((a) => a.applicationSet !== undefined).map((a) => a.wave));
+    expect([...waves]).toEqual([0]);
+    for (const app of addonApps()) {
+      const policy = (app.manifest.spec as { syncPolicy: { syncOptions: string[]; retry: unknown } }).syncPolicy;
+      expect(policy.syncOptions, app.name).toContain('SkipDryRunOnMissingResource=true');
+      expect(policy.retry, app.name).toEqual({ limit: -1, refresh: true, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } });
     }
   });
 
   it('gives the GPU operator the nvidia RuntimeClass, driver, toolkit and a scraped DCGM exporter', () => {
-    const values = helmValues(rendered.addonApp('gpu-operator', 'prod-gpu-us-east-1')!);
+    const values = helmValues(rendered.addonApp('gpu-operator', 'prod-gpu-us-east-1')!, rendered.root);
     expect(values).toMatchObject({
       operator: { runtimeClass: 'nvidia' },
       driver: { enabled: true },
@@ -89,17 +83,18 @@ describe('platform add-ons (shipped fleet)', () => {
   });
 
   it('runs Istio with the CNI node agent and labels the gateway pods istio=ingressgateway', () => {
-    expect(helmValues(rendered.addonApp('istiod', 'staging-eu-west-1')!)).toMatchObject({ pilot: { cni: { enabled: true } } });
+    expect(helmValues(rendered.addonApp('istiod', 'staging-eu-west-1')!, rendered.root)).toMatchObject({ pilot: { cni: { enabled: true } } });
     const gateway = rendered.addonApp('istio-ingressgateway', 'staging-eu-west-1')!;
     expect(gateway.sources[0]!.chart).toBe('gateway');
+    expect(gateway.sources[1]).toMatchObject({ ref: 'values' });
     expect(gateway.destination.namespace).toBe('istio-ingress');
     // The gateway chart derives the `istio` pod label from the release name minus its `istio-` prefix.
-    expect((gateway.manifest.spec as { source: { helm: { releaseName: string } } }).source.helm.releaseName).toBe('istio-ingressgateway');
+    expect((gateway.manifest.spec as { sources: Array<{ helm?: { releaseName: string } }> }).sources[0]?.helm?.releaseName).toBe('istio-ingressgateway');
     expect(rendered.addonApp('istio-cni', 'staging-eu-west-1')!.sources[0]!.chart).toBe('cni');
   });
 
   it('installs the Prometheus operator with kube-state-metrics and node-exporter but no Prometheus of its own', () => {
-    expect(helmValues(rendered.addonApp('prometheus-operator', 'dev-k3d')!)).toMatchObject({
+    expect(helmValues(rendered.addonApp('prometheus-operator', 'dev-k3d')!, rendered.root)).toMatchObject({
       crds: { enabled: true },
       kubeStateMetrics: { enabled: true },
       nodeExporter: { enabled: true },
@@ -110,7 +105,7 @@ describe('platform add-ons (shipped fleet)', () => {
   });
 
   it('scrapes KEDA\'s metrics server and serves external-secrets.io/v1 (chart 0.16 or later)', () => {
-    expect(helmValues(rendered.addonApp('keda', 'dev-k3d')!)).toMatchObject({ prometheus: { metricServer: { enabled: true, serviceMonitor: { enabled: true } } } });
+    expect(helmValues(rendered.addonApp('keda', 'dev-k3d')!, rendered.root)).toMatchObject({ prometheus: { metricServer: { enabled: true, serviceMonitor: { enabled: true } } } });
     const [major, minor] = fleet.addons['external-secrets']!.version.replace(/^v/, '').split('.').map(Number);
     expect(major! > 0 || minor! >= 16).toBe(true);
   });
@@ -125,7 +120,7 @@ describe('platform add-ons (shipped fleet)', () => {
   ] as const)('gives the $addon Service on $cluster ($fleetName, $flavour) its flavour\'s L4 annotations, keeping client addresses', ({ fleetName, addon, cluster, flavour, path }) => {
     const f = fleetName === 'shipped' ? rendered : tcp;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests narrow what they read
-    const service = path.reduce((o: any, k) => o[k], helmValues(f.addonApp(addon, cluster)!));
+    const service = path.reduce((o: any, k) => o[k], helmValues(f.addonApp(addon, cluster)!, f.root));
     const expected = loadBalancerAnnotations(flavour);
     expect(service.annotations ?? {}).toEqual(expected);
     expect(service.externalTrafficPolicy).toBe('Local');
@@ -139,7 +134,7 @@ describe('platform add-ons (shipped fleet)', () => {
     { fleetName: 'ingress-tcp', cluster: 'dev-k3d', expected: undefined },
   ])('maps RTMP TCP 1935 in ingress-nginx on $cluster of the $fleetName fleet only when it uses ingress-tcp', ({ fleetName, cluster, expected }) => {
     const f = fleetName === 'shipped' ? rendered : tcp;
-    const values = helmValues(f.addonApp('ingress-nginx', cluster)!);
+    const values = helmValues(f.addonApp('ingress-nginx', cluster)!, f.root);
     expect(values.tcp).toEqual(expected);
     // The patch adds the map; it never drops the shared controller values.
     expect(values.controller.metrics.enabled).toBe(true);

@@ -1,5 +1,6 @@
 // Platform test support: the generated fleet (built with real Kustomize) plus the Applications Argo CD would
 // create from it (offline ApplicationSet expansion), so add-on tests assert on what the cluster would receive.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -34,10 +35,16 @@ export const clusterIndex = async (name: string): Promise<number> => {
   return i;
 };
 
-/** Helm values of an add-on Application as Argo CD would pass them. */
+/**
+ * Helm values of an add-on Application as Argo CD would pass them: `valuesObject` of a single chart source, or the
+ * values file its chart source names through the `$values` source (read from the generated tree at `root`).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests narrow what they read
-export const helmValues = (app: ApplicationRecord): Record<string, any> => {
+export const helmValues = (app: ApplicationRecord, root: string): Record<string, any> => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests narrow what they read
   const spec = app.manifest.spec as Record<string, any>;
-  return spec.source.helm.valuesObject as Record<string, unknown>;
+  if (spec.source !== undefined) return spec.source.helm.valuesObject as Record<string, unknown>;
+  const files = (spec.sources[0].helm.valueFiles ?? []) as string[];
+  if (files.length !== 1 || !files[0]!.startsWith('$values/')) throw new Error(`${app.name}: expected one $values file, got ${JSON.stringify(files)}`);
+  return parse(readFileSync(join(root, files[0]!.slice('$values/'.length)), 'utf8')) as Record<string, unknown>;
 };

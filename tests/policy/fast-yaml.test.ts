@@ -1,6 +1,6 @@
 // The Kustomize-output parser must read every document exactly as js-yaml does, or hand it to js-yaml: checked on
 // real build output, on hand-picked edge cases, and on random values written by two different YAML encoders.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import fc from 'fast-check';
@@ -38,7 +38,10 @@ describe('loadStream', () => {
     root = await generatedFleet('fast-yaml');
     const engine = await detectEngine();
     const clusters = readdirSync(join(root, 'clusters'), { withFileTypes: true }).filter((e) => e.isDirectory());
-    const paths = ['argocd', ...clusters.flatMap((c) => readdirSync(join(root, 'clusters', c.name)).map((s) => `clusters/${c.name}/${s}`))];
+    // Every Kustomize folder of a cluster (clusters/<c>/addons holds Helm values files, not a kustomization).
+    const paths = ['argocd', ...clusters.flatMap((c) => readdirSync(join(root, 'clusters', c.name)).map((s) => `clusters/${c.name}/${s}`))].filter((p) =>
+      existsSync(join(root, p, 'kustomization.yaml')),
+    );
     outputs = await Promise.all(paths.map((p) => buildKustomization(engine, join(root, p))));
   });
   afterAll(async () => removeDir(root));

@@ -99,16 +99,28 @@ describe('Argo CD wiring (default fleet)', async () => {
     expect(streaming.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });
 
-  it('orders projects, then add-ons, then stacks, and lets stacks wait for add-on CRDs', () => {
-    const projectWave = Math.max(...ofKind('AppProject').map(wave));
-    const addonWaves = addonSets.map(wave);
-    const stackWaves = stackSets.map(wave);
-    expect(Math.max(...addonWaves)).toBeLessThan(Math.min(...stackWaves));
-    expect(projectWave).toBeLessThan(Math.min(...addonWaves));
-    for (const a of stackSets) {
+  it('applies projects, then the self-managed Argo CD, then everything one cluster can spoil in the last wave', () => {
+    const waves = (kind: string): number[] => [...new Set(ofKind(kind).map(wave))];
+    expect(waves('AppProject')).toEqual([-2]);
+    expect(objects.get('argocd/argocd-application.yaml').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
+    expect(waves('ApplicationSet')).toEqual([0]);
+    expect(waves('ExternalSecret')).toEqual([0]);
+    // Applications wait for CRDs another Application installs on their own: skipped dry run, unlimited retries on
+    // the latest revision.
+    for (const a of [...stackSets, ...addonSets]) {
       expect(a.spec.template.spec.syncPolicy.syncOptions, a.metadata.name).toContain('SkipDryRunOnMissingResource=true');
-      expect(a.spec.template.spec.syncPolicy.retry.limit, a.metadata.name).toBeGreaterThan(0);
+      expect(a.spec.template.spec.syncPolicy.retry, a.metadata.name).toMatchObject({ limit: -1, refresh: true });
     }
+  });
+
+  it('never lets a deletion reach Applications: finalizers on ApplicationSets, Delete=false on everything else the root holds', () => {
+    for (const a of ofKind('ApplicationSet')) expect(a.metadata.finalizers, a.metadata.name).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    for (const kind of ['AppProject', 'Application', 'ExternalSecret']) {
+      for (const o of ofKind(kind)) expect(o.metadata.annotations['argocd.argoproj.io/sync-options'], o.metadata.name).toBe('Prune=false,Delete=false');
+    }
+    const root = objects.get('argocd/bootstrap/root-application.yaml');
+    expect(root.metadata.finalizers).toBeUndefined();
+    expect(root.spec.syncPolicy.automated).toEqual({ allowEmpty: false, prune: true, selfHeal: true });
   });
 
   it('installs capability-gated add-ons only where the capability is', () => {
@@ -122,15 +134,19 @@ describe('Argo CD wiring (default fleet)', async () => {
   });
 
   it('pins every add-on chart version and Argo CD itself', () => {
-    for (const a of addonSets) expect(a.spec.template.spec.source.targetRevision, a.metadata.name).toMatch(/^v?\d+\.\d+\.\d+/);
+    for (const a of addonSets) {
+      const chart = a.spec.template.spec.source ?? a.spec.template.spec.sources[0];
+      expect(chart.targetRevision, a.metadata.name).toMatch(/^v?\d+\.\d+\.\d+/);
+    }
     expect(objects.get('argocd/argocd-application.yaml').spec.source.targetRevision).toBe(fleet.argocd.chart.version);
   });
 
-  it('configures the ApplicationSet controller so per-ApplicationSet policies hold, identically for bootstrap and self-management', () => {
+  it('configures the ApplicationSet controller so no ApplicationSet can delete an Application, identically for bootstrap and self-management', () => {
     const values = objects.get('argocd/bootstrap/argocd-values.yaml');
     expect(values.configs.params).toMatchObject({
       'applicationsetcontroller.policy': 'create-update',
-      'applicationsetcontroller.enable.policy.override': true,
+      'applicationsetcontroller.enable.policy.override': false,
+      'applicationsetcontroller.enable.leader.election': true,
       'applicationsetcontroller.enable.progressive.syncs': false,
     });
     expect(objects.get('argocd/argocd-application.yaml').spec.source.helm.valuesObject).toEqual(values);
@@ -149,7 +165,7 @@ describe('Argo CD wiring (default fleet)', async () => {
     expect(ofKind('Secret')).toEqual([]);
   });
 
-  it('with progressive sync on: one ApplicationSet per stack, RollingSync steps in promotion order, auto-sync off', () => {
+  it('with progressive sync on: one ApplicationSet per stack, RollingSync steps in promotion order, each environment\'s prune', () => {
     const progressive = objectsOf({ ...fleet, argocd: { ...fleet.argocd, progressiveSync: true } });
     const sets = [...progressive.values()].filter((o) => o?.kind === 'ApplicationSet' && o.metadata.labels['streamfleet.io/stack']);
     expect(sets.map((s) => s.metadata.name).sort()).toEqual(['monitoring', 'streaming', 'transcoding']);
@@ -158,7 +174,14 @@ describe('Argo CD wiring (default fleet)', async () => {
       expect(steps.map((st: Obj) => st.matchExpressions[0].values[0])).toEqual(['dev', 'staging', 'prod']);
       expect(steps.map((st: Obj) => st.maxUpdate)).toEqual(fleet.environments.map((e) => e.progressiveSync?.maxUpdate));
       expect(s.spec.template.metadata.labels['streamfleet.io/environment']).toBe('{{.environment}}');
-      expect(s.spec.template.spec.syncPolicy.automated).toBeUndefined();
+      // RollingSync turns auto-sync off and prunes when automated.prune is true: the patch sets it per element.
+      expect(s.spec.template.spec.syncPolicy.automated).toEqual({ allowEmpty: false, prune: false, selfHeal: false });
+      expect(s.spec.templatePatch).toContain('prune: {{ .prune }}');
+      const elements = s.spec.generators[0].list.elements as Obj[];
+      for (const e of elements) {
+        const env = fleet.environments.find((x) => x.name === e.environment)!;
+        expect([e.autoSync, e.prune, e.selfHeal], e.cluster).toEqual([env.syncPolicy.automated ? 'true' : '', String(env.syncPolicy.prune), String(env.syncPolicy.selfHeal)]);
+      }
     }
     expect(progressive.get('argocd/bootstrap/argocd-values.yaml').configs.params['applicationsetcontroller.enable.progressive.syncs']).toBe(true);
   });
