@@ -10,7 +10,7 @@ import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { generate } from '../pipeline/generate.ts';
 import { readPreviousAppSets } from '../pipeline/read-previous-appsets.ts';
-import { checkRemovalsBetween, formatAllowed, formatRefusal } from '../pipeline/removal-guard.ts';
+import { checkRemovalsBetween, formatAllowed, formatMoved, formatRefusal } from '../pipeline/removal-guard.ts';
 import { PathConflictError } from '../render/generated-file.ts';
 import { checkTree, formatCheck, formatWriteReport, writeTree } from '../writer/index.ts';
 
@@ -84,6 +84,8 @@ const run = async (argv: string[], io: Io): Promise<number> => {
   const report = await writeTree(args.out, files, { force: args.force });
   const allowed = formatAllowed(removals);
   if (allowed) io.stdout(`${allowed}\n`);
+  const moved = formatMoved(removals);
+  if (moved) io.stdout(`${moved}\n`);
   io.stdout(`${formatWriteReport(report)}\n`);
   return ExitCode.Ok;
 };

@@ -37,6 +37,7 @@ type Doc = {
         project?: string;
         destination?: { name?: string; server?: string; namespace?: string };
         source?: { path?: string; chart?: string; targetRevision?: string };
+        sources?: Array<{ path?: string; chart?: string; targetRevision?: string; ref?: string }>;
       };
     };
   };
@@ -54,7 +55,8 @@ export const applicationsOf = (texts: readonly { path: string; content: string }
         const where = `${path}`;
         const name = fill(t?.metadata?.name ?? '', el, where);
         const d = t?.spec?.destination ?? {};
-        const src = t?.spec?.source ?? {};
+        // Multi-source (an add-on with a `$values` source): the chart, or the first folder.
+        const src = t?.spec?.source ?? t?.spec?.sources?.find((x) => x.chart !== undefined || x.path !== undefined) ?? {};
         apps.set(name, {
           name,
           applicationSet: doc.metadata?.name ?? path,
@@ -72,6 +74,8 @@ export const applicationsOf = (texts: readonly { path: string; content: string }
 export interface RemovalCheck {
   /** Applications the new render no longer produces. */
   readonly removed: readonly GeneratedApplication[];
+  /** Applications another ApplicationSet now produces (e.g. progressive sync switched on or off). */
+  readonly moved?: ReadonlyArray<{ readonly name: string; readonly from: string; readonly to: string }>;
   /** Removed and not named by --allow-removal. */
   readonly refused: readonly GeneratedApplication[];
   /** --allow-removal names that match no removed Application (probably a typo). */
@@ -106,12 +110,20 @@ export const checkRemovalsBetween = (before: readonly AppSetFile[], after: reado
   const changedBefore = before.filter((f) => next.get(f.path) !== f.content);
   const changedAfter = after.filter((f) => prev.get(f.path) !== f.content);
   if (changedBefore.length === 0) return checkRemovals(new Map(), new Map(), allowed);
-  const kept = new Set(applicationsOf(changedAfter).keys());
-  const candidates = new Map([...applicationsOf(changedBefore)].filter(([name]) => !kept.has(name)));
+  const produced = applicationsOf(changedAfter);
+  const kept = new Set(produced.keys());
+  const previous = applicationsOf(changedBefore);
+  const candidates = new Map([...previous].filter(([name]) => !kept.has(name)));
   if (candidates.size > 0) {
     for (const name of applicationsOf(after.filter((f) => prev.get(f.path) === f.content)).keys()) kept.add(name);
   }
-  return checkRemovals(candidates, kept, allowed);
+  const moved = [...previous.values()]
+    .flatMap((a) => {
+      const now = produced.get(a.name);
+      return now !== undefined && now.applicationSet !== a.applicationSet ? [{ name: a.name, from: a.applicationSet, to: now.applicationSet }] : [];
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { ...checkRemovals(candidates, kept, allowed), moved };
 };
 
 const describe = (a: GeneratedApplication): string =>
@@ -123,11 +135,27 @@ export const formatRefusal = (c: RemovalCheck): string =>
     ...c.refused.map(describe),
     '',
     'If this is intended, name each one: ' + c.refused.map((a) => `--allow-removal ${a.name}`).join(' '),
-    'What Argo CD then does: the ApplicationSets use applicationsSync: create-update, so the controller stops',
-    'managing these Applications but does not delete them; delete each with `argocd app delete <name>`.',
+    'What Argo CD then does: the ApplicationSet controller runs with policy create-update, so it stops managing',
+    'these Applications but does not delete them; delete each with `argocd app delete <name>`.',
     'preserveResourcesOnDeletion keeps the workloads running until you remove them yourself.',
     'nothing was written',
   ].join('\n');
+
+/**
+ * Applications that change ApplicationSet are not removed: the root deletes the retired set once it leaves Git,
+ * which only orphans its Applications (resources finalizer + the controller's create-update policy), and the set
+ * that now generates them adopts them. Said once, so a reviewer knows nothing is deleted or re-created.
+ */
+export const formatMoved = (c: RemovalCheck): string => {
+  const moved = c.moved ?? [];
+  if (moved.length === 0) return '';
+  const pairs = [...new Set(moved.map((m) => `${m.from} → ${m.to}`))];
+  return [
+    `${moved.length} Argo CD Application${moved.length === 1 ? ' moves' : 's move'} to another ApplicationSet: ${pairs.join(', ')}.`,
+    'After merge the root deletes each retired ApplicationSet; that orphans its Applications (never deletes them), and',
+    'the new ApplicationSet adopts them: no workload is deleted or re-created.',
+  ].join('\n');
+};
 
 export const formatAllowed = (c: RemovalCheck): string =>
   c.removed.length === 0
@@ -135,5 +163,5 @@ export const formatAllowed = (c: RemovalCheck): string =>
     : [
         `removing ${c.removed.length} Argo CD Application${c.removed.length === 1 ? '' : 's'} from Git (allowed):`,
         ...c.removed.map(describe),
-        'Argo CD will not delete them by itself (create-update); run `argocd app delete <name>` for each when ready.',
+        'Argo CD will not delete them by itself (controller policy create-update); run `argocd app delete <name>` for each when ready.',
       ].join('\n');

@@ -15,6 +15,20 @@ export const PINNED_ACTIONS = {
 } as const;
 
 export const PNPM_VERSION = '12.21.0';
+
+/**
+ * Debian/Ubuntu packages the tests build against: Go with sprig and the YAML libraries, to run Argo CD's template
+ * engine and a `helm template` renderer for real. The same list is in .ci/run and the README's first command
+ * (tests/workflows checks all three agree).
+ */
+export const TEST_APT_PACKAGES = [
+  'golang-go',
+  'golang-github-masterminds-sprig-dev',
+  'golang-k8s-sigs-yaml-dev',
+  'golang-gopkg-yaml.v2-dev',
+  'golang-gopkg-yaml.v3-dev',
+  'golang-github-burntsushi-toml-dev',
+] as const;
 export const NODE_VERSION = '20';
 
 const setupSteps = (fetchDepth?: number): unknown[] => [
@@ -43,6 +57,7 @@ const pullRequestWorkflow = (): Record<string, unknown> => ({
         { name: 'Validate every Application (annotations)', run: 'pnpm validate\n' },
         { name: 'Typecheck', run: 'pnpm typecheck\n' },
         { name: 'Lint', run: 'pnpm lint\n' },
+        { name: 'Install the packages the tests build against', run: `sudo apt-get update\nsudo apt-get install -y --no-install-recommends ${TEST_APT_PACKAGES.join(' ')}\n` },
         { name: 'Tests', run: 'pnpm test\n' },
       ],
     },

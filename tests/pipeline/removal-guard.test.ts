@@ -1,6 +1,6 @@
 // The incremental removal guard must decide exactly as the full comparison does, while parsing only changed files.
 import { describe, expect, it } from 'vitest';
-import { applicationsOf, checkRemovals, checkRemovalsBetween } from '../../scripts/pipeline/removal-guard.ts';
+import { applicationsOf, checkRemovals, checkRemovalsBetween, formatMoved } from '../../scripts/pipeline/removal-guard.ts';
 
 const appSet = (name: string, clusters: readonly string[]): string =>
   [
@@ -38,7 +38,19 @@ describe('checkRemovalsBetween', () => {
     expect(incremental.removed.map((a) => a.name)).toEqual(removed);
     expect(incremental.refused.map((a) => a.name)).toEqual(removed);
     // Same answer as parsing everything.
-    expect(incremental).toEqual(checkRemovals(applicationsOf(before), new Set(applicationsOf(after).keys()), []));
+    expect({ ...incremental, moved: undefined }).toEqual(checkRemovals(applicationsOf(before), new Set(applicationsOf(after).keys()), []));
+  });
+
+  it('lists Applications another ApplicationSet now generates (progressive sync switched on) as moved, not removed', () => {
+    const before = [file('apps/x-dev.yaml', 'x-dev', ['d1']), file('apps/x-prod.yaml', 'x-prod', ['p1'])];
+    const after = [file('apps/x.yaml', 'x', ['d1', 'p1'])];
+    const check = checkRemovalsBetween(before, after, []);
+    expect(check.removed).toEqual([]);
+    expect(check.moved).toEqual([
+      { name: 'd1-x', from: 'x-dev', to: 'x' },
+      { name: 'p1-x', from: 'x-prod', to: 'x' },
+    ]);
+    expect(formatMoved(check)).toMatch(/^2 Argo CD Applications move to another ApplicationSet: x-dev → x, x-prod → x\.\n.*orphans/s);
   });
 
   it('reports --allow-removal names that remove nothing, even when nothing changed', () => {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderWorkflows } from '../../scripts/render/render-workflows.ts';
+import { renderWorkflows, TEST_APT_PACKAGES } from '../../scripts/render/render-workflows.ts';
 import { DEFAULT_INVENTORY, loadFleet, REPO_ROOT } from '../support/fleet.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -84,5 +84,16 @@ describe('generated workflows', async () => {
     const runs = (job: string): string => pr.jobs[job].steps.map((s: Workflow) => s.run ?? '').join('\n');
     expect(runs('check')).toMatch(/pnpm gen --check[\s\S]*pnpm validate[\s\S]*pnpm test/);
     expect(runs('report')).toContain('pnpm pr-report --pr "$PR_NUMBER" --base "origin/$BASE_REF"');
+  });
+});
+
+describe('the packages the tests build against', () => {
+  it('are the same in the pull-request workflow, .ci/run and the README\'s first command', () => {
+    const ci = readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8');
+    const ciList = /APT_PACKAGES=\(([^)]*)\)/.exec(ci)?.[1]?.split(/\s+/).filter((p) => p !== '') ?? [];
+    expect(ciList).toEqual([...TEST_APT_PACKAGES]);
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const first = /```sh\n(.*)\n/.exec(readme)?.[1] ?? '';
+    expect(first).toContain(`apt-get install -y ${TEST_APT_PACKAGES.join(' ')} &&`);
   });
 });
