@@ -37,6 +37,9 @@ export interface FirstSyncStep {
 export const pinnedArgoCd = (fleet: Fleet, catalogs: readonly ChartCatalog[]): string | undefined =>
   catalogFor(catalogs, { repoURL: fleet.argocd.chart.repoURL, chart: fleet.argocd.chart.chart, version: fleet.argocd.chart.version })?.appVersion;
 
+/** Only objects annotated for Argo CD can use a per-resource feature (sync options, hooks, compare options). */
+const ARGOCD_ANNOTATION_PREFIX = 'argocd.argoproj.io/';
+
 const refOf = (o: RenderedObject): string => `${o.kind}/${o.namespace !== undefined ? `${o.namespace}/` : ''}${o.name}`;
 
 export const firstSyncStep = (repoRoot: string, fleet: Fleet, catalogs: readonly ChartCatalog[] = BUNDLED_CATALOGS): FirstSyncStep => {
@@ -47,7 +50,11 @@ export const firstSyncStep = (repoRoot: string, fleet: Fleet, catalogs: readonly
   const observe = (target: AppTarget, objects: readonly RenderedObject[]): void => {
     built.set(target.path, objects.map((o) => toSimObject(o.raw, target.namespace || undefined)));
     if (target.path === ARGOCD_DIR) rootObjects = [...objects];
-    for (const o of objects) if (o.raw.metadata !== undefined && typeof o.raw.metadata === 'object' && 'annotations' in (o.raw.metadata as object)) resourceFeatures.set(`${o.apiVersion}/${refOf(o)}`, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.raw.metadata });
+    for (const o of objects) {
+      const annotations = (o.raw.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+      if (annotations === undefined || !Object.keys(annotations).some((k) => k.startsWith(ARGOCD_ANNOTATION_PREFIX))) continue;
+      resourceFeatures.set(`${o.apiVersion}/${refOf(o)}`, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.raw.metadata });
+    }
   };
 
   const run = (rootGraph: KustomizationGraph | undefined): { findings: Finding[]; report: FirstSyncReport; summaryLine: string } => {
