@@ -15,8 +15,16 @@ const phasesOf = (o: CatalogObject): Array<SimObject['phase']> | undefined => {
 
 const waveOf = (raw: string | undefined): number => (raw !== undefined && /^[+-]?\d+$/.test(raw.trim()) ? Number(raw.trim()) : 0);
 
-/** The objects of a chart, as the simulation sees them. */
-export const chartSimObjects = (catalog: ChartCatalog): SimObject[] => {
+const byCatalog = new WeakMap<ChartCatalog, readonly SimObject[]>();
+
+/** The objects of a chart, as the simulation sees them; once per catalog (every cluster's Application shares it). */
+export const chartSimObjects = (catalog: ChartCatalog): readonly SimObject[] => {
+  let objects = byCatalog.get(catalog);
+  if (objects === undefined) byCatalog.set(catalog, (objects = catalogSimObjects(catalog)));
+  return objects;
+};
+
+const catalogSimObjects = (catalog: ChartCatalog): SimObject[] => {
   const crdByName = new Map(catalog.crds.map((c) => [c.name, c] as const));
   const out: SimObject[] = [];
   for (const kind of catalog.kinds) {

@@ -11,7 +11,7 @@
 import type { ApplicationRecord, Finding as ArgoFinding } from '../argocd/types.ts';
 import { getIn, isArgoKind, isObject, objectId, stringAt, type JsonObject } from '../argocd/kube.ts';
 import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '../argocd/kube.ts';
-import { projectDenies, rollingSyncPrune, runtimeDrift, type RuntimeMutation } from './app-checks.ts';
+import { ProjectAnswers, projectDenies, rollingSyncPrune, runtimeDrift, type RuntimeMutation } from './app-checks.ts';
 import { converge, type Served } from './converge.ts';
 import { appSetRetirement, controllerSettings, deletionCascades, heldWaves, leaderElection, waveOrder, type ControllerSettings } from './root-checks.ts';
 import type { ObjectSource, SimApplication, SimFinding, SimObject } from './types.ts';
@@ -152,7 +152,7 @@ export const simulateFirstSync = (input: SimulationInput): SimulationResult => {
   }
 
   // 3. Every Application on its cluster.
-  const projects = new Map(input.rootObjects.filter((o) => isArgoKind(o, 'AppProject')).map((p) => [objectId(p).name, p] as const));
+  const projects = new Map(input.rootObjects.filter((o) => isArgoKind(o, 'AppProject')).map((p) => [objectId(p).name, new ProjectAnswers(p)] as const));
   const byCluster = new Map<string, SimApplication[]>();
   for (const app of input.applications) {
     const objects = input.objectsOf(app);

@@ -26,6 +26,8 @@ export interface FirstSyncReport {
   readonly applications: number;
   /** Per cluster: how many sync attempts its slowest Application needs (1 = first try); null = never. */
   readonly clusters: Record<string, number | null>;
+  /** Time the simulation took after the builds (expansion, convergence, checks), for `pnpm bench`. */
+  readonly ms: number;
 }
 
 export interface FirstSyncStep {
@@ -58,6 +60,7 @@ export const firstSyncStep = (repoRoot: string, fleet: Fleet, catalogs: readonly
   };
 
   const run = (rootGraph: KustomizationGraph | undefined): { findings: Finding[]; report: FirstSyncReport; summaryLine: string } => {
+    const started = performance.now();
     const pinned = pinnedArgoCd(fleet, catalogs);
     const raw = rootObjects.map((o) => o.raw);
     const sources = new SourceIndex(repoRoot);
@@ -108,7 +111,7 @@ export const firstSyncStep = (repoRoot: string, fleet: Fleet, catalogs: readonly
       `first sync: Argo CD ${pinned ?? '(unknown)'}, ${outcome.applications} Applications on ${Object.keys(clusters).length} clusters from an empty hub: ` +
       `${never === 0 ? `every cluster converges in at most ${worst} sync attempt${worst === 1 ? '' : 's'}` : `${never} cluster${never === 1 ? '' : 's'} never converge${never === 1 ? 's' : ''}`}, ` +
       `${findings.length} finding${findings.length === 1 ? '' : 's'}\n`;
-    return { findings, report: { argoCd: pinned ?? null, applications: outcome.applications, clusters }, summaryLine };
+    return { findings, report: { argoCd: pinned ?? null, applications: outcome.applications, clusters, ms: Math.round(performance.now() - started) }, summaryLine };
   };
   return { observe, run };
 };
