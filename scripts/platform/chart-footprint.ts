@@ -10,6 +10,12 @@ export interface GroupKind {
   readonly kind: string;
 }
 
+/** The union of kind lists, one entry per group/kind, sorted by `group/kind`: how every AppProject lists kinds. */
+export const sortedUnion = (...lists: ReadonlyArray<readonly GroupKind[]>): GroupKind[] =>
+  [...new Map(lists.flat().map((gk) => [`${gk.group}/${gk.kind}`, gk] as const)).entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, gk]) => ({ group: gk.group, kind: gk.kind }));
+
 export interface ChartFootprint {
   readonly cluster: readonly GroupKind[];
   readonly namespaced: readonly GroupKind[];

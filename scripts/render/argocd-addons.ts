@@ -13,11 +13,11 @@ import { LABEL_CLUSTER, LABEL_ENVIRONMENT, LABEL_REGION, LABEL_PREFIX } from '..
 import { ADDON_VALUES_DIR, ARGOCD_NAMESPACE, CLUSTERS_DIR, PLATFORM_CONFIG_DIR, posixJoin } from '../lib/layout.ts';
 import type { Cluster, Fleet } from '../model/fleet.ts';
 import { hasClusterValues } from '../platform/addon-cluster-values.ts';
-import { catalogOf, chartFootprint } from '../platform/chart-footprint.ts';
+import { catalogOf, chartFootprint, sortedUnion, type GroupKind } from '../platform/chart-footprint.ts';
 import { certManagerNamespace } from '../platform/cluster-issuers.ts';
 import { platformConfigObjects } from '../platform/render-platform.ts';
 import { addonIgnoreDifferences } from '../platform/runtime-mutations.ts';
-import { APPSET_FINALIZERS, argoMetadata, destinationElement, KEEP_ON_PRUNE_AND_DELETE, projectDestination, RETRY, ROOT_WAVE } from './argocd-objects.ts';
+import { appProject, APPSET_FINALIZERS, argoMetadata, destinationElement, projectDestination, RETRY, ROOT_WAVE } from './argocd-objects.ts';
 
 export const PLATFORM_PROJECT = 'platform';
 const LABEL_ADDON = `${LABEL_PREFIX}/addon`;
@@ -136,10 +136,6 @@ const CREATED_NAMESPACE = { group: '', kind: 'Namespace' };
 /** Cluster-scoped kinds of the platform config render (everything it emits without a namespace). */
 const CONFIG_CLUSTER_KINDS = new Set(['ClusterIssuer', 'ClusterSecretStore']);
 
-type GroupKind = { group: string; kind: string };
-const gkKey = (gk: GroupKind): string => `${gk.group}/${gk.kind}`;
-const sortedUnion = (...lists: ReadonlyArray<readonly GroupKind[]>): GroupKind[] =>
-  [...new Map(lists.flat().map((gk) => [gkKey(gk), gk])).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, gk]) => gk);
 
 /** The kinds the platform config render emits on some cluster of the fleet, split by scope. */
 export const platformConfigKinds = (fleet: Fleet): { cluster: GroupKind[]; namespaced: GroupKind[] } => {
@@ -174,17 +170,12 @@ export const platformProject = (fleet: Fleet): IAppProject & K8sObject => {
   const config = platformConfigKinds(fleet);
   const CHART_CLUSTER_KINDS = [CREATED_NAMESPACE, ...footprints.flatMap((f) => f.footprint.cluster)];
   const CHART_NAMESPACED_KINDS = footprints.flatMap((f) => f.footprint.namespaced);
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AppProject',
-    metadata: argoMetadata(PLATFORM_PROJECT, { wave: ROOT_WAVE.projects, annotations: KEEP_ON_PRUNE_AND_DELETE }),
-    spec: {
-      description: 'Platform add-ons (pinned Helm charts) and their per-cluster config on every cluster that needs them',
-      sourceRepos: [...new Set([...addons.map(([, a]) => a.repoURL), fleet.git.repoURL])].sort(),
-      destinations: [...destinations.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, d]) => d),
-      clusterResourceWhitelist: sortedUnion(CHART_CLUSTER_KINDS, config.cluster),
-      namespaceResourceWhitelist: sortedUnion(CHART_NAMESPACED_KINDS, config.namespaced),
-      orphanedResources: { warn: true },
-    },
-  };
+  return appProject(PLATFORM_PROJECT, {
+    description: 'Platform add-ons (pinned Helm charts) and their per-cluster config on every cluster that needs them',
+    sourceRepos: [...new Set([...addons.map(([, a]) => a.repoURL), fleet.git.repoURL])].sort(),
+    destinations: [...destinations.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, d]) => d),
+    clusterResourceWhitelist: sortedUnion(CHART_CLUSTER_KINDS, config.cluster),
+    namespaceResourceWhitelist: sortedUnion(CHART_NAMESPACED_KINDS, config.namespaced),
+    orphanedResources: { warn: true },
+  });
 };

@@ -6,8 +6,8 @@ import type { K8sObject } from '../components/component.ts';
 import { LABEL_CLUSTER, LABEL_ENVIRONMENT, LABEL_PREFIX, LABEL_REGION } from '../lib/labels.ts';
 import { ARGOCD_DIR, ARGOCD_NAMESPACE } from '../lib/layout.ts';
 import type { Cluster, Fleet } from '../model/fleet.ts';
-import { catalogOf, chartFootprint } from '../platform/chart-footprint.ts';
-import { argoMetadata, IN_CLUSTER, KEEP_ON_PRUNE_AND_DELETE, RETRY, ROOT_WAVE } from './argocd-objects.ts';
+import { catalogOf, chartFootprint, sortedUnion } from '../platform/chart-footprint.ts';
+import { appProject, argoMetadata, IN_CLUSTER, KEEP_ON_PRUNE_AND_DELETE, RETRY, ROOT_WAVE } from './argocd-objects.ts';
 
 export const BOOTSTRAP_PROJECT = 'bootstrap';
 export const ARGOCD_PROJECT = 'argocd';
@@ -131,11 +131,8 @@ export const clusterSecret = (fleet: Fleet, c: Cluster): K8sObject => ({
 });
 
 /** The root Application's project: Argo CD's own objects in the hub's argocd namespace, nothing else. */
-export const bootstrapProject = (fleet: Fleet): IAppProject & K8sObject => ({
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'AppProject',
-  metadata: argoMetadata(BOOTSTRAP_PROJECT, { wave: ROOT_WAVE.projects, annotations: KEEP_ON_PRUNE_AND_DELETE }),
-  spec: {
+export const bootstrapProject = (fleet: Fleet): IAppProject & K8sObject =>
+  appProject(BOOTSTRAP_PROJECT, {
     description: 'This repository\'s Argo CD objects: AppProjects, ApplicationSets, Applications, cluster registrations',
     sourceRepos: [fleet.git.repoURL],
     destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
@@ -146,8 +143,7 @@ export const bootstrapProject = (fleet: Fleet): IAppProject & K8sObject => ({
       { group: 'argoproj.io', kind: 'ApplicationSet' },
       { group: 'external-secrets.io', kind: 'ExternalSecret' },
     ],
-  },
-});
+  });
 
 /**
  * The self-managed Argo CD's project: its chart, into the hub's argocd namespace, with exactly the kinds the pinned
@@ -156,17 +152,11 @@ export const bootstrapProject = (fleet: Fleet): IAppProject & K8sObject => ({
  */
 export const argoCdProject = (fleet: Fleet): IAppProject & K8sObject => {
   const footprint = chartFootprint(catalogOf(fleet.argocd.chart));
-  const byKey = (a: { group: string; kind: string }, b: { group: string; kind: string }): number => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`);
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AppProject',
-    metadata: argoMetadata(ARGOCD_PROJECT, { wave: ROOT_WAVE.projects, annotations: KEEP_ON_PRUNE_AND_DELETE }),
-    spec: {
-      description: 'Argo CD itself, from its pinned Helm chart',
-      sourceRepos: [fleet.argocd.chart.repoURL],
-      destinations: [...new Set([ARGOCD_NAMESPACE, ...footprint.namespaces])].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
-      clusterResourceWhitelist: [...footprint.cluster].sort(byKey),
-      namespaceResourceWhitelist: [...footprint.namespaced].sort(byKey),
-    },
-  };
+  return appProject(ARGOCD_PROJECT, {
+    description: 'Argo CD itself, from its pinned Helm chart',
+    sourceRepos: [fleet.argocd.chart.repoURL],
+    destinations: [...new Set([ARGOCD_NAMESPACE, ...footprint.namespaces])].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+    clusterResourceWhitelist: sortedUnion(footprint.cluster),
+    namespaceResourceWhitelist: sortedUnion(footprint.namespaced),
+  });
 };

@@ -1,4 +1,6 @@
 // Shared vocabulary of the Argo CD side: the root's sync waves, retry, sync options, destinations, metadata.
+import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import type { K8sObject } from '../components/component.ts';
 import { LABEL_ENVIRONMENT, LABEL_STACK, MANAGED_BY } from '../lib/labels.ts';
 import { ARGOCD_NAMESPACE } from '../lib/layout.ts';
 import type { Cluster } from '../model/fleet.ts';
@@ -69,6 +71,17 @@ export const argoMetadata = (
     ...(extra.finalizers !== undefined ? { finalizers: [...extra.finalizers] } : {}),
   };
 };
+
+/**
+ * An AppProject of the root: created in the projects wave, never pruned or deleted by it (an Application whose
+ * project disappears stops syncing).
+ */
+export const appProject = (name: string, spec: IAppProject['spec'], labels?: Record<string, string>): IAppProject & K8sObject => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'AppProject',
+  metadata: argoMetadata(name, { ...(labels !== undefined ? { labels } : {}), wave: ROOT_WAVE.projects, annotations: KEEP_ON_PRUNE_AND_DELETE }),
+  spec,
+});
 
 /** List-generator fields for a destination: exactly one of name/server is non-empty (Argo CD treats "" as unset). */
 export const destinationElement = (c: Cluster): { destinationName: string; destinationServer: string } => ({

@@ -27,7 +27,8 @@ import {
   rootApplication,
   selfManagedArgoCd,
 } from './argocd-bootstrap.ts';
-import { argoMetadata, KEEP_ON_PRUNE_AND_DELETE, projectDestination, ROOT_WAVE, stackLabels } from './argocd-objects.ts';
+import { appProject, projectDestination, stackLabels } from './argocd-objects.ts';
+import type { GroupKind } from '../platform/chart-footprint.ts';
 import { stackApplicationSet } from './argocd-stack-appsets.ts';
 import type { GeneratedFile } from './generated-file.ts';
 import type { BaseUnit } from './render-base.ts';
@@ -36,10 +37,7 @@ import { generatedHeader, yamlBody } from './serialize.ts';
 
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 
-export interface GroupKind {
-  readonly group: string;
-  readonly kind: string;
-}
+export type { GroupKind } from '../platform/chart-footprint.ts';
 
 /** The exact set of kinds a stack's objects use, split by scope: the project allows these and nothing else. */
 export const kindsOf = (objects: readonly K8sObject[]): { cluster: GroupKind[]; namespaced: GroupKind[] } => {
@@ -85,11 +83,9 @@ const unitNamespaces = (plan: StackPlan, unit: string): readonly string[] => {
 const stackProject = (fleet: Fleet, plan: StackPlan): IAppProject & K8sObject => {
   const { stack, clusters, objects } = plan;
   const kinds = kindsOf(objects);
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AppProject',
-    metadata: argoMetadata(stack, { labels: stackLabels(stack), wave: ROOT_WAVE.projects, annotations: KEEP_ON_PRUNE_AND_DELETE }),
-    spec: {
+  return appProject(
+    stack,
+    {
       description: `The ${stack} stack on every cluster that runs it`,
       sourceRepos: [fleet.git.repoURL],
       destinations: clusters.flatMap((c) => namespacesOnCluster(plan, c).map((ns) => projectDestination(c, ns))),
@@ -97,7 +93,8 @@ const stackProject = (fleet: Fleet, plan: StackPlan): IAppProject & K8sObject =>
       namespaceResourceWhitelist: kinds.namespaced,
       orphanedResources: { warn: true },
     },
-  };
+    stackLabels(stack),
+  );
 };
 
 export interface StackPlan {

@@ -4,6 +4,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { RenderedCrd } from '../../charts/chart-render-tool.ts';
+
 export const CHART_CATALOG_DIR = import.meta.dirname;
 
 /** An Argo CD sync phase a hook runs in (helm.sh/hook pre-* → PreSync, post-install/upgrade → PostSync). */
@@ -53,16 +55,8 @@ export interface CatalogKind {
   readonly objects: readonly CatalogObject[];
 }
 
-export interface CatalogCrd {
-  readonly name: string;
-  readonly group: string;
-  readonly kind: string;
-  readonly plural: string;
-  readonly scope: 'Namespaced' | 'Cluster';
-  readonly servedVersions: readonly string[];
-  readonly storageVersion?: string;
-  readonly source: string;
-  readonly fromCrdsDir?: boolean;
+/** A CRD the chart installs, as the renderer reports it (scripts/charts/chart-render-tool.ts). */
+export interface CatalogCrd extends RenderedCrd {
   /** When the CRD itself depends on a served API (rare). */
   readonly condition?: ApiCondition;
 }
