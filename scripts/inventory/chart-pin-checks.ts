@@ -24,7 +24,7 @@ export function checkChartPins(input: CrossCheckInput, catalogs: readonly ChartC
         pin.path,
         'value',
         `no chart catalog for ${pin.chart} ${pin.version} from ${pin.repoURL}${known.length > 0 ? ` (catalogued: ${known.join(', ')})` : ''}: ` +
-          'AppProjects and `pnpm validate` need what the chart renders at that version; run `pnpm charts:catalog` (README "Upgrading a chart")',
+          'AppProjects and `pnpm validate` need what the chart renders at that version; run `pnpm charts:catalog` (docs/argocd.md "Upgrading Argo CD or a chart")',
       ),
     );
   }
