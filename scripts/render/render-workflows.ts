@@ -18,8 +18,9 @@ export const PNPM_VERSION = '12.21.0';
 
 /**
  * Debian/Ubuntu packages the tests build against: Go with sprig and the YAML libraries, to run Argo CD's template
- * engine and a `helm template` renderer for real. The same list is in .ci/run and the README's first command
- * (tests/workflows checks all three agree).
+ * engine and a `helm template` renderer for real. The same list is in .ci/install-packages, which the README's first
+ * command and .ci/run call (tests/workflows checks they agree). The workflow lists them itself: a GitHub runner has
+ * sudo, and the step then reads as what it installs.
  */
 export const TEST_APT_PACKAGES = [
   'golang-go',
