@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 
 import { allowEmptyPaths } from './appset-checks.ts';
 import { getIn, type JsonObject } from './kube.ts';
-import { destinationPermitted, sourceRepoPermitted } from './project-match.ts';
+import { permissionsOf, sourceRepoPermitted } from './project-match.ts';
 import type { ApplicationRecord, Finding } from './types.ts';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -42,27 +42,13 @@ const checkProject = (app: ApplicationRecord, ctx: AppCheckContext, add: (f: Omi
   return project;
 };
 
-/**
- * destinationPermitted, once per project and destination: every cluster's add-on Applications ask a project that
- * lists each cluster × namespace, which is quadratic in clusters without the memo.
- */
-const permitted = new WeakMap<JsonObject, Map<string, boolean>>();
-const permittedOnce = (project: JsonObject, d: ApplicationRecord['destination']): boolean => {
-  let answers = permitted.get(project);
-  if (answers === undefined) permitted.set(project, (answers = new Map()));
-  const key = `${d.name ?? ''}|${d.server ?? ''}|${d.namespace ?? ''}`;
-  let answer = answers.get(key);
-  if (answer === undefined) answers.set(key, (answer = destinationPermitted(project, d)));
-  return answer;
-};
-
 const checkDestination = (app: ApplicationRecord, project: JsonObject | undefined, add: (f: Omit<Finding, 'object'>) => void): void => {
   const { name, server } = app.destination;
   if (name !== undefined && server !== undefined) {
     add({ code: 'destination-invalid', field: 'spec.destination', message: `destination sets both name ${JSON.stringify(name)} and server ${JSON.stringify(server)}; Argo CD refuses that` });
   } else if (name === undefined && server === undefined) {
     add({ code: 'destination-invalid', field: 'spec.destination', message: 'destination has neither name nor server' });
-  } else if (project !== undefined && !permittedOnce(project, app.destination)) {
+  } else if (project !== undefined && !permissionsOf(project).destination(app.destination)) {
     add({ code: 'destination-not-permitted', field: 'spec.destination', message: `AppProject ${JSON.stringify(app.project)} does not permit destination ${describeDestination(app)}` });
   }
 };

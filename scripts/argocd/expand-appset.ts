@@ -136,7 +136,8 @@ export const expandApplicationSet = (appSet: JsonObject, defaultNamespace: strin
   let complete = true;
   let renderFailed = false;
   let projectPatchReported = false;
-  const droppedReported = new Set<string>();
+  // Patch findings that repeat for every element (dropped keys, YAML 1.1 readings) are reported once per set.
+  const reportedOnce = new Set<string>();
   for (const [g, generator] of generators.entries()) {
     const outcome = generatorParams(generator);
     if (!outcome.ok) {
@@ -150,8 +151,8 @@ export const expandApplicationSet = (appSet: JsonObject, defaultNamespace: strin
       if ('error' in rendered) {
         findings.push({ ...rendered.error, message: `element ${e} of generator ${g}: ${rendered.error.message}` });
         for (const f of rendered.related ?? []) {
-          if (droppedReported.has(f.message)) continue;
-          droppedReported.add(f.message);
+          if (reportedOnce.has(f.message)) continue;
+          reportedOnce.add(f.message);
           findings.push(f);
         }
         renderFailed = true;
@@ -162,14 +163,14 @@ export const expandApplicationSet = (appSet: JsonObject, defaultNamespace: strin
         findings.push({ code: 'template-patch-project', object: ref, field: 'spec.templatePatch', message: `templatePatch sets spec.project (${JSON.stringify(rendered.ignoredProject)}); Argo CD ignores it and keeps the template's project` });
       }
       for (const key of rendered.droppedKeys ?? []) {
-        if (droppedReported.has(key)) continue;
-        droppedReported.add(key);
+        if (reportedOnce.has(key)) continue;
+        reportedOnce.add(key);
         findings.push({ code: 'template-patch-unknown-field', object: ref, field: 'spec.templatePatch', message: `templatePatch sets ${key}, which Application has no field for: Argo CD drops it silently` });
       }
       for (const difference of rendered.yaml11Differences ?? []) {
         const f = yaml11Finding(ref, difference);
-        if (droppedReported.has(f.message)) continue;
-        droppedReported.add(f.message);
+        if (reportedOnce.has(f.message)) continue;
+        reportedOnce.add(f.message);
         findings.push(f);
       }
       const placed = { ...rendered.application, metadata: { ...(rendered.application.metadata as JsonObject), namespace } };

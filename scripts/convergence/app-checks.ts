@@ -2,59 +2,17 @@
 // whole sync otherwise, hooks included: gitops-engine's permission validator runs on every task before anything is
 // applied), fields its own controllers rewrite must be ignored, and RollingSync must prune where the environment does.
 import { getIn, isObject, type JsonObject } from '../argocd/kube.ts';
-import { destinationPermitted, globMatch } from '../argocd/project-match.ts';
+import type { ProjectPermissions } from '../argocd/project-match.ts';
 import type { SimApplication, SimFinding, SimObject } from './types.ts';
 
 const list = (v: unknown): JsonObject[] => (Array.isArray(v) ? v.filter(isObject) : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** AppProject.IsGroupKindNamePermitted (app_project_types.go at v3.4.4), with filepath.Match-style globs. */
-export const kindPermitted = (project: JsonObject, o: Pick<SimObject, 'group' | 'kind' | 'name' | 'namespaced'>): boolean => {
-  const spec = isObject(project.spec) ? project.spec : {};
-  const inList = (entries: JsonObject[], named: boolean): boolean =>
-    entries.some((e) => globMatch(str(e.kind), o.kind) && globMatch(str(e.group), o.group) && (!named || str(e.name) === '' || globMatch(str(e.name), o.name)));
-  if (o.namespaced) {
-    const white = spec.namespaceResourceWhitelist;
-    const black = list(spec.namespaceResourceBlacklist);
-    // A missing namespace whitelist allows every namespaced kind; an empty one allows none.
-    const whiteListed = white === undefined || white === null || (list(white).length > 0 && inList(list(white), false));
-    return whiteListed && !(black.length > 0 && inList(black, false));
-  }
-  const white = list(spec.clusterResourceWhitelist);
-  const black = list(spec.clusterResourceBlacklist);
-  return white.length > 0 && inList(white, true) && !(black.length > 0 && inList(black, true));
-};
-
 const describe = (o: SimObject): string =>
   `${o.group === '' ? '' : `${o.group}/`}${o.kind} ${o.namespace !== undefined ? `${o.namespace}/` : ''}${o.name}${o.phase !== 'Sync' ? ` (${o.phase} hook)` : ''}`;
 
-/**
- * Answers of one AppProject, memoised: a thousand clusters ask the same few questions of a project with thousands of
- * destinations (measured: without it, the checks took 1.8 s of a 100-cluster validate).
- */
-export class ProjectAnswers {
-  private readonly kinds = new Map<string, boolean>();
-  private readonly destinations = new Map<string, boolean>();
-
-  constructor(readonly project: JsonObject) {}
-
-  kind(o: Pick<SimObject, 'group' | 'kind' | 'name' | 'namespaced'>): boolean {
-    const key = `${o.group}/${o.kind}/${o.namespaced ? '' : o.name}/${o.namespaced}`;
-    let answer = this.kinds.get(key);
-    if (answer === undefined) this.kinds.set(key, (answer = kindPermitted(this.project, o)));
-    return answer;
-  }
-
-  destination(d: { name?: string; server?: string; namespace: string }): boolean {
-    const key = `${d.name ?? ''}|${d.server ?? ''}|${d.namespace}`;
-    let answer = this.destinations.get(key);
-    if (answer === undefined) this.destinations.set(key, (answer = destinationPermitted(this.project, d)));
-    return answer;
-  }
-}
-
 /** #2: every object the Application applies, hooks included, against its AppProject's kinds and destinations. */
-export const projectDenies = (app: SimApplication, project: ProjectAnswers | undefined, destination: { name?: string; server?: string }): SimFinding[] => {
+export const projectDenies = (app: SimApplication, project: ProjectPermissions | undefined, destination: { name?: string; server?: string }): SimFinding[] => {
   if (project === undefined) return [];
   const out: SimFinding[] = [];
   const seen = new Set<string>();
@@ -86,8 +44,11 @@ export const projectDenies = (app: SimApplication, project: ProjectAnswers | und
   return out;
 };
 
-/** A field a controller rewrites after every apply, which a self-healing Application must not compare. */
-export interface RuntimeMutation {
+/**
+ * A field of an object an Application applies that a controller rewrites after every apply to another value (from
+ * platform/runtime-mutations.ts, resolved against the Application's values): it must be pinned or ignored.
+ */
+export interface DriftingField {
   readonly group: string;
   readonly kind: string;
   /** Only this object; undefined = every object of the kind the Application applies. */
@@ -99,11 +60,11 @@ export interface RuntimeMutation {
 }
 
 /** #8: objects whose fields a controller rewrites, not covered by the Application's ignoreDifferences. */
-export const runtimeDrift = (app: SimApplication, manifest: JsonObject, mutations: readonly RuntimeMutation[]): SimFinding[] => {
+export const runtimeDrift = (app: SimApplication, manifest: JsonObject, mutations: readonly DriftingField[]): SimFinding[] => {
   if (mutations.length === 0) return [];
   const ignores = list(getIn(manifest, ['spec', 'ignoreDifferences']));
   const listed = (v: unknown, field: string): boolean => Array.isArray(v) && v.includes(field);
-  const covered = (m: RuntimeMutation, o: SimObject): boolean =>
+  const covered = (m: DriftingField, o: SimObject): boolean =>
     ignores.some(
       (i) =>
         str(i.group) === m.group &&

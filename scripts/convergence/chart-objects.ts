@@ -51,10 +51,3 @@ const catalogSimObjects = (catalog: ChartCatalog): SimObject[] => {
   }
   return out;
 };
-
-/** The catalog for a chart source (repoURL, chart, version), if one is committed for exactly that version. */
-export const catalogFor = (
-  catalogs: readonly ChartCatalog[],
-  source: { readonly repoURL: string; readonly chart: string; readonly version: string },
-): ChartCatalog | undefined =>
-  catalogs.find((c) => c.repoURL.replace(/\/+$/, '') === source.repoURL.replace(/\/+$/, '') && c.chart === source.chart && c.version === source.version);

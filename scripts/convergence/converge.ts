@@ -51,10 +51,13 @@ const ordered = (objects: readonly SimObject[]): SimObject[] =>
 export const converge = (apps: readonly SimApplication[], served: Served, options: ConvergeOptions): AppOutcome[] => {
   const groups = new Set(served.groups);
   const kinds = new Set(served.kinds);
+  // Groups with at least one served kind: what `.Capabilities.APIVersions.Has "<group>/<version>"` asks about.
+  const kindGroups = new Set([...kinds].map((k) => k.slice(0, k.lastIndexOf('/'))));
   const isServed = (group: string, kind: string): boolean => groups.has(group) || kinds.has(kindKey(group, kind));
   const apiServed = (api: string): boolean => {
     const slash = api.lastIndexOf('/');
-    return groups.has(slash < 0 ? '' : api.slice(0, slash)) || [...kinds].some((k) => k.startsWith(`${slash < 0 ? '' : api.slice(0, slash)}/`));
+    const group = slash < 0 ? '' : api.slice(0, slash);
+    return groups.has(group) || kindGroups.has(group);
   };
   const synced = new Map<SimApplication, number>();
   const waited = new Map<SimApplication, Set<string>>();
@@ -90,7 +93,10 @@ export const converge = (apps: readonly SimApplication[], served: Served, option
       if (!failed) synced.set(app, round);
     }
     const before = kinds.size;
-    for (const k of installed) kinds.add(k);
+    for (const k of installed) {
+      kinds.add(k);
+      kindGroups.add(k.slice(0, k.lastIndexOf('/')));
+    }
     // Nothing new is served and nothing synced: further retries change nothing.
     if (kinds.size === before && ![...synced.values()].includes(round)) break;
   }

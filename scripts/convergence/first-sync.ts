@@ -6,10 +6,10 @@ import type { ApplicationRecord } from '../argocd/types.ts';
 import { LABEL_ENVIRONMENT } from '../lib/labels.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { mergeValues } from '../platform/addon-cluster-values.ts';
-import type { ChartCatalog } from '../platform/chart-catalog/index.ts';
+import { catalogFor, type ChartCatalog } from '../platform/chart-catalog/index.ts';
 import { RUNTIME_MUTATIONS, VALUE_DRIFTS } from '../platform/runtime-mutations.ts';
-import type { RuntimeMutation } from './app-checks.ts';
-import { catalogFor, chartSimObjects } from './chart-objects.ts';
+import type { DriftingField } from './app-checks.ts';
+import { chartSimObjects } from './chart-objects.ts';
 import { servedBy } from './served.ts';
 import { HUB, simulateFirstSync, type AppObjects, type SimulationResult } from './simulate.ts';
 import type { SimFinding, SimObject } from './types.ts';
@@ -43,16 +43,24 @@ const namespaceObject = (app: ApplicationRecord): SimObject[] =>
     ? [{ group: '', kind: 'Namespace', name: app.destination.namespace, namespace: undefined, namespaced: false, phase: 'PreSync', wave: 0, syncOptions: [] }]
     : [];
 
+/** The Application's sources as written: `spec.sources` when it has any (multi-source wins), else `spec.source`. */
+const rawSources = (app: ApplicationRecord): JsonObject[] => {
+  const spec = isObject(app.manifest.spec) ? app.manifest.spec : {};
+  return Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources.filter(isObject) : isObject(spec.source) ? [spec.source] : [];
+};
+
+/** The committed catalog of a chart source, if any. */
+const sourceCatalog = (input: FirstSyncInput, source: JsonObject): ChartCatalog | undefined =>
+  catalogFor(input.catalogs, { repoURL: String(source.repoURL ?? ''), chart: String(source.chart), version: String(source.targetRevision ?? '') });
+
 const objectsOf =
   (input: FirstSyncInput) =>
   (app: ApplicationRecord): AppObjects | undefined => {
-    const spec = isObject(app.manifest.spec) ? app.manifest.spec : {};
-    const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources.filter(isObject) : isObject(spec.source) ? [spec.source] : [];
     const objects: SimObject[] = [];
     let chart = false;
-    for (const source of sources) {
+    for (const source of rawSources(app)) {
       if (typeof source.chart === 'string') {
-        const catalog = catalogFor(input.catalogs, { repoURL: String(source.repoURL ?? ''), chart: source.chart, version: String(source.targetRevision ?? '') });
+        const catalog = sourceCatalog(input, source);
         if (catalog === undefined) return undefined;
         objects.push(...chartSimObjects(catalog));
         chart = true;
@@ -64,12 +72,6 @@ const objectsOf =
     }
     return { objects: [...namespaceObject(app), ...objects], source: chart ? 'chart' : app.applicationSet === undefined && app.sources.some((s) => s.path === 'argocd') ? 'root' : 'kustomize' };
   };
-
-const chartSources = (app: ApplicationRecord): JsonObject[] => {
-  const spec = isObject(app.manifest.spec) ? app.manifest.spec : {};
-  const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources.filter(isObject) : isObject(spec.source) ? [spec.source] : [];
-  return sources.filter((s) => typeof s.chart === 'string');
-};
 
 /**
  * The Helm values a chart source gets: its value files in order (a `$ref/…` file read from this repository when
@@ -92,9 +94,9 @@ const helmValuesOf = (input: FirstSyncInput, app: ApplicationRecord, source: Jso
 /** What the chart's controllers rewrite at run time to a value other than the one this Application applies. */
 const mutationsOf =
   (input: FirstSyncInput) =>
-  (app: ApplicationRecord): RuntimeMutation[] =>
-    chartSources(app).flatMap((source) => {
-      const catalog = catalogFor(input.catalogs, { repoURL: String(source.repoURL ?? ''), chart: String(source.chart), version: String(source.targetRevision ?? '') });
+  (app: ApplicationRecord): DriftingField[] =>
+    rawSources(app).flatMap((source) => {
+      const catalog = typeof source.chart === 'string' ? sourceCatalog(input, source) : undefined;
       if (catalog === undefined) return [];
       const values = helmValuesOf(input, app, source);
       const drifts = (VALUE_DRIFTS[catalog.name] ?? [])

@@ -11,7 +11,8 @@
 import type { ApplicationRecord, Finding as ArgoFinding } from '../argocd/types.ts';
 import { getIn, isArgoKind, isObject, objectId, stringAt, type JsonObject } from '../argocd/kube.ts';
 import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '../argocd/kube.ts';
-import { ProjectAnswers, projectDenies, rollingSyncPrune, runtimeDrift, type RuntimeMutation } from './app-checks.ts';
+import { permissionsOf } from '../argocd/project-match.ts';
+import { projectDenies, rollingSyncPrune, runtimeDrift, type DriftingField } from './app-checks.ts';
 import { converge, type Served } from './converge.ts';
 import { appSetRetirement, controllerSettings, deletionCascades, heldWaves, leaderElection, waveOrder, type ControllerSettings } from './root-checks.ts';
 import type { ObjectSource, SimApplication, SimFinding, SimObject } from './types.ts';
@@ -37,7 +38,7 @@ export interface SimulationInput {
   /** Whether the pinned Argo CD honours SkipDryRunOnMissingResource in an Application's syncOptions. */
   readonly appLevelSkipDryRun: boolean;
   /** Fields controllers rewrite at run time to something other than what this Application applies. */
-  readonly mutationsOf: (app: ApplicationRecord) => readonly RuntimeMutation[];
+  readonly mutationsOf: (app: ApplicationRecord) => readonly DriftingField[];
   /** Whether the environment of a generated Application prunes (for RollingSync). */
   readonly wantsPrune: (app: ApplicationRecord) => boolean;
   /** Argo CD features the manifests use that the pinned version lacks. */
@@ -152,7 +153,7 @@ export const simulateFirstSync = (input: SimulationInput): SimulationResult => {
   }
 
   // 3. Every Application on its cluster.
-  const projects = new Map(input.rootObjects.filter((o) => isArgoKind(o, 'AppProject')).map((p) => [objectId(p).name, new ProjectAnswers(p)] as const));
+  const projects = new Map(input.rootObjects.filter((o) => isArgoKind(o, 'AppProject')).map((p) => [objectId(p).name, permissionsOf(p)] as const));
   const byCluster = new Map<string, SimApplication[]>();
   for (const app of input.applications) {
     const objects = input.objectsOf(app);

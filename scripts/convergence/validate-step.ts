@@ -11,10 +11,9 @@ import type { KustomizationGraph } from '../kustomize/kustomization-graph.ts';
 import { ARGOCD_DIR } from '../lib/layout.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { BUNDLED_CATALOGS } from '../platform/chart-catalog/bundled.ts';
-import type { ChartCatalog } from '../platform/chart-catalog/index.ts';
+import { catalogFor, type ChartCatalog } from '../platform/chart-catalog/index.ts';
 import { SourceIndex } from '../policy/source-index.ts';
 import type { AppTarget, Finding, RenderedObject } from '../policy/types.ts';
-import { catalogFor } from './chart-objects.ts';
 import { runFirstSync } from './first-sync.ts';
 import { toPolicyFindings } from './report.ts';
 import { toSimObject } from './sim-objects.ts';
@@ -37,7 +36,7 @@ export interface FirstSyncStep {
 
 /** The Argo CD the fleet pins: the appVersion of the catalogued chart at the pinned version. */
 export const pinnedArgoCd = (fleet: Fleet, catalogs: readonly ChartCatalog[]): string | undefined =>
-  catalogFor(catalogs, { repoURL: fleet.argocd.chart.repoURL, chart: fleet.argocd.chart.chart, version: fleet.argocd.chart.version })?.appVersion;
+  catalogFor(catalogs, fleet.argocd.chart)?.appVersion;
 
 /** Only objects annotated for Argo CD can use a per-resource feature (sync options, hooks, compare options). */
 const ARGOCD_ANNOTATION_PREFIX = 'argocd.argoproj.io/';

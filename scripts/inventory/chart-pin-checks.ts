@@ -3,9 +3,7 @@
 // simulates its first sync from it. A pin without one is an error at the pin, naming the command that writes it.
 import type { CrossCheckInput, Report } from './cross-check-input.ts';
 import { issueAt } from './cross-check-input.ts';
-import type { ChartCatalog } from '../platform/chart-catalog/index.ts';
-
-const sameRepo = (a: string, b: string): boolean => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+import { sameChartRepo, type ChartCatalog } from '../platform/chart-catalog/index.ts';
 
 export function checkChartPins(input: CrossCheckInput, catalogs: readonly ChartCatalog[], report: Report): void {
   if (input.fleet === undefined) return;
@@ -15,7 +13,7 @@ export function checkChartPins(input: CrossCheckInput, catalogs: readonly ChartC
     ...Object.entries(value.addons).map(([name, a]) => ({ path: ['addons', name, 'version'], repoURL: a.repoURL, chart: a.chart, version: a.version })),
   ];
   for (const pin of pins) {
-    const sameChart = catalogs.filter((c) => sameRepo(c.repoURL, pin.repoURL) && c.chart === pin.chart);
+    const sameChart = catalogs.filter((c) => sameChartRepo(c.repoURL, pin.repoURL) && c.chart === pin.chart);
     if (sameChart.some((c) => c.version === pin.version)) continue;
     const known = sameChart.map((c) => c.version);
     report(

@@ -3,7 +3,7 @@
 // hooks too, against the project before it applies anything. Helm hooks Argo CD never runs (pre-delete,
 // post-delete, test) are left out.
 import { BUNDLED_CATALOGS } from './chart-catalog/bundled.ts';
-import type { ChartCatalog } from './chart-catalog/index.ts';
+import { catalogFor, type ChartCatalog, type ChartPin } from './chart-catalog/index.ts';
 
 export interface GroupKind {
   readonly group: string;
@@ -23,20 +23,12 @@ export interface ChartFootprint {
   readonly namespaces: readonly string[];
 }
 
-export interface ChartPin {
-  readonly repoURL: string;
-  readonly chart: string;
-  readonly version: string;
-}
-
-const sameRepo = (a: string, b: string): boolean => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
 /**
  * The catalog of a pinned chart. The inventory loader guarantees one exists (chart-pin-checks.ts) everywhere but in
  * `pnpm charts:catalog`, which renders the tree to learn the values before the catalog of a new pin is written.
  */
-export const catalogOf = (pin: ChartPin, catalogs: readonly ChartCatalog[] = BUNDLED_CATALOGS): ChartCatalog | undefined =>
-  catalogs.find((c) => sameRepo(c.repoURL, pin.repoURL) && c.chart === pin.chart && c.version === pin.version);
+export const catalogOf = (pin: ChartPin, catalogs: readonly ChartCatalog[] = BUNDLED_CATALOGS): ChartCatalog | undefined => catalogFor(catalogs, pin);
 
 const NOTHING: ChartFootprint = { cluster: [], namespaced: [], namespaces: [] };
 

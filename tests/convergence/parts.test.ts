@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { hasHealthCheck } from '../../scripts/argocd/health.ts';
-import { kindPermitted, runtimeDrift } from '../../scripts/convergence/app-checks.ts';
+import { kindPermitted } from '../../scripts/argocd/project-match.ts';
+import { runtimeDrift } from '../../scripts/convergence/app-checks.ts';
 import { KUBERNETES_GROUPS } from '../../scripts/convergence/served.ts';
 import { phaseOf } from '../../scripts/convergence/sim-objects.ts';
 import type { SimApplication } from '../../scripts/convergence/types.ts';

@@ -115,6 +115,20 @@ export class ChartCatalogMissingError extends Error {
   }
 }
 
+/** A chart as the inventory pins it (Argo CD's own chart, or an add-on). */
+export interface ChartPin {
+  readonly repoURL: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+/** Helm repository URLs as the pins and catalogs write them: a trailing `/` does not make another repository. */
+export const sameChartRepo = (a: string, b: string): boolean => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
+/** The catalog of exactly this chart at exactly this version, if one is committed. */
+export const catalogFor = (catalogs: readonly ChartCatalog[], pin: ChartPin): ChartCatalog | undefined =>
+  catalogs.find((c) => sameChartRepo(c.repoURL, pin.repoURL) && c.chart === pin.chart && c.version === pin.version);
+
 /** The catalog of one chart by its entry name; throws ChartCatalogMissingError when there is none. */
 export const chartCatalog = (name: string, dir: string = CHART_CATALOG_DIR): ChartCatalog => {
   const file = catalogFile(name, dir);
