@@ -29,6 +29,7 @@ export const TEST_APT_PACKAGES = [
   'golang-gopkg-yaml.v2-dev',
   'golang-gopkg-yaml.v3-dev',
   'golang-github-burntsushi-toml-dev',
+  'shellcheck',
 ] as const;
 export const NODE_VERSION = '20';
 
