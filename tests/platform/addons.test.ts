@@ -124,7 +124,7 @@ describe('platform add-ons (shipped fleet)', () => {
     const expected = loadBalancerAnnotations(flavour);
     expect(service.annotations ?? {}).toEqual(expected);
     expect(service.externalTrafficPolicy).toBe('Local');
-    if (flavour === 'aws-nlb') expect(expected['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('external');
+    if (flavour === 'aws-nlb') expect(expected['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb');
   });
 
   it.each([
