@@ -3,6 +3,9 @@
 import { buildFleet } from './build-model.ts';
 import { crossCheck, type ClustersInput, type EnvironmentInput } from './cross-checks.ts';
 import { checkChartPins } from './chart-pin-checks.ts';
+import { checkImagePins } from './image-pin-checks.ts';
+import { checkXiuPins } from './xiu-pin-checks.ts';
+import { IMAGE_CATALOG } from '../images/catalog.ts';
 import { BUNDLED_CATALOGS } from '../platform/chart-catalog/bundled.ts';
 import type { ChartCatalog } from '../platform/chart-catalog/index.ts';
 import { checkInventoryApps, inventoryAppEntries } from './inventory-apps.ts';
@@ -157,6 +160,8 @@ export function parseInventory(
   };
   issues.push(...crossCheck(input));
   if (charts !== null) checkChartPins(input, charts, (i) => issues.push(i));
+  checkImagePins(input, IMAGE_CATALOG, (i) => issues.push(i));
+  checkXiuPins(input, (i) => issues.push(i));
   checkInventoryApps(input, catalog, (i) => issues.push(i));
 
   const order = analysePromotion(

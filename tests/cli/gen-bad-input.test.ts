@@ -45,7 +45,7 @@ afterAll(async () => removeDir(root));
 const cases = [
   { name: 'unknown environment', file: 'clusters.yaml', edit: (t: string) => t.replace('environment: staging', 'environment: qa'), expect: /inventory\/clusters\.yaml:\d+:\d+ clusters\[1\]\.environment: / },
   { name: 'misspelled key', file: 'clusters.yaml', edit: (t: string) => t.replace('    region: eu-west-1', '    regoin: eu-west-1'), expect: /clusters\.yaml:\d+:\d+ clusters\[\d\]\.regoin: unknown field "regoin" \(did you mean "region"\?\)/ },
-  { name: 'unquoted version', file: 'environments/prod.yaml', edit: (t: string) => t.replace('xiu: "0.12.4"', 'xiu: 1.10'), expect: /environments\/prod\.yaml:\d+:\d+ versions\.xiu: .*1\.10/ },
+  { name: 'unquoted version', file: 'environments/prod.yaml', edit: (t: string) => t.replace('xiu: "0.13.0"', 'xiu: 1.10'), expect: /environments\/prod\.yaml:\d+:\d+ versions\.xiu: .*1\.10/ },
   { name: 'promotion cycle', file: 'environments/staging.yaml', edit: (t: string) => t.replace('promotesTo: prod', 'promotesTo: dev'), expect: /promotesTo: promotion order has a cycle/ },
   { name: 'YAML syntax error', file: 'fleet.yaml', edit: (t: string) => t.replace('images:', 'images: [\n'), expect: /inventory\/fleet\.yaml:\d+:\d+ / },
 ];

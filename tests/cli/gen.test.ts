@@ -43,12 +43,12 @@ describe('pnpm gen', () => {
   it('--check exits 1 with the changed files and a diff when the inventory changed, and writes nothing', async () => {
     await gen();
     const env = join(inventory, 'environments', 'dev.yaml');
-    await writeFile(env, (await readFile(env, 'utf8')).replace('xiu: "0.13.0"', 'xiu: "0.13.1"'));
+    await writeFile(env, (await readFile(env, 'utf8')).replace('ott-auth: "1.3.0"', 'ott-auth: "1.3.1"'));
     const before = await snapshotTree(root);
     const check = await gen('--check');
     expect(check.code).toBe(1);
-    expect(check.out).toContain('overlays/dev/streaming/rtmp-origin/kustomization.yaml');
-    expect(check.out).toContain('+    newTag: 0.13.1');
+    expect(check.out).toContain('overlays/dev/streaming/ott-auth/kustomization.yaml');
+    expect(check.out).toContain('+    newTag: 1.3.1');
     expect(check.out).toContain('run "pnpm gen"');
     expect(await snapshotTree(root)).toEqual(before);
   });
@@ -77,20 +77,20 @@ describe('pnpm gen', () => {
   it('refuses to overwrite a hand-edited generated file (exit 3) unless --force', async () => {
     await gen();
     const env = join(inventory, 'environments', 'dev.yaml');
-    await writeFile(env, (await readFile(env, 'utf8')).replace('xiu: "0.13.0"', 'xiu: "0.13.1"'));
-    const target = join(root, 'overlays/dev/streaming/rtmp-origin/kustomization.yaml');
+    await writeFile(env, (await readFile(env, 'utf8')).replace('ott-auth: "1.3.0"', 'ott-auth: "1.3.1"'));
+    const target = join(root, 'overlays/dev/streaming/ott-auth/kustomization.yaml');
     await writeFile(target, `${await readFile(target, 'utf8')}# tweak\n`);
     const before = await snapshotTree(root);
     const refused = await gen();
     expect(refused.code).toBe(3);
-    expect(refused.err).toContain('overlays/dev/streaming/rtmp-origin/kustomization.yaml');
+    expect(refused.err).toContain('overlays/dev/streaming/ott-auth/kustomization.yaml');
     expect(refused.err).toContain('--force');
     expect(await snapshotTree(root)).toEqual(before);
 
     const forced = await gen('--force');
     expect(forced.code).toBe(0);
     expect(await readFile(target, 'utf8')).not.toContain('# tweak');
-    expect(await readFile(target, 'utf8')).toContain('newTag: 0.13.1');
+    expect(await readFile(target, 'utf8')).toContain('newTag: 1.3.1');
   });
 
   it('never touches a hand-written file next to generated ones', async () => {

@@ -31,9 +31,9 @@ beforeAll(async () => {
   repo = await cloneFixture(template.dir);
   cacheDir = await tempDir('diff-cache');
   // Commit 1: bump one image in one environment.
-  await edit('inventory/environments/staging.yaml', (t) => t.replace('xiu: "0.13.0"', 'xiu: "0.13.1"'));
+  await edit('inventory/environments/staging.yaml', (t) => t.replace('ott-auth: "1.3.0"', 'ott-auth: "1.3.1"'));
   await genInto(repo.root);
-  await commitAllIn(repo.root, 'staging: xiu 0.13.1');
+  await commitAllIn(repo.root, 'staging: ott-auth 1.3.1');
   // Commit 2: prod-us-east-1 leaves the fleet, dev-k3d drops its streaming stack, a new staging cluster joins.
   await edit('inventory/clusters.yaml', (t) =>
     t
@@ -66,7 +66,7 @@ describe('pnpm diff', () => {
     expect(cold.code).toBe(0);
     const rows = cold.out.split('\n').filter((l) => l.startsWith('| `'));
     expect(rows).toEqual(['| `staging-eu-west-1` | streaming | staging | changed | 0 | 1 | 0 |']);
-    expect(cold.out).toContain('-          image: docker.io/harlancn/xiu:0.13.0\n+          image: docker.io/harlancn/xiu:0.13.1');
+    expect(cold.out).toContain('-          image: ghcr.io/acme-media/ott-auth:1.3.0\n+          image: ghcr.io/acme-media/ott-auth:1.3.1');
     expect(cold.out).not.toContain('[!CAUTION]');
 
     const warm = await diff('--base', 'HEAD~3', '--head', 'HEAD~2');
@@ -99,7 +99,7 @@ describe('pnpm diff', () => {
     const plain = await diff('--base', 'HEAD~3', '--head', 'HEAD~2');
     expect(plain.out).not.toContain('\x1b[');
     const coloured = await diff('--base', 'HEAD~3', '--head', 'HEAD~2', '--color', 'always');
-    expect(coloured.out).toContain('\x1b[31m-          image: docker.io/harlancn/xiu:0.13.0\x1b[0m');
+    expect(coloured.out).toContain('\x1b[31m-          image: ghcr.io/acme-media/ott-auth:1.3.0\x1b[0m');
   });
 
   it.each([

@@ -15,7 +15,7 @@ describe('pnpm fleet', async () => {
   });
 
   it('marks versions that differ from the previous environment', () => {
-    expect(versionTable(fleet)).toMatch(/xiu\s+0\.13\.0\s+0\.13\.0\s+0\.12\.4 \*/);
+    expect(versionTable(fleet)).toMatch(/ott-auth\s+1\.3\.0\s+1\.3\.0\s+1\.2\.1 \*/);
   });
 
   it('draws hub → environments → clusters → stacks, with the promotion order', () => {

@@ -17,11 +17,11 @@ beforeAll(async () => {
   template = await createTemplate();
   repo = await cloneFixture(template.dir);
   const dev = join(repo.root, 'inventory', 'environments', 'dev.yaml');
-  await writeFile(dev, (await readFile(dev, 'utf8')).replace('xiu: "0.13.0"', 'xiu: "0.13.1"'));
+  await writeFile(dev, (await readFile(dev, 'utf8')).replace('ott-auth: "1.3.0"', 'ott-auth: "1.3.1"'));
   await genInto(repo.root);
-  await commitAllIn(repo.root, 'bump xiu in dev');
+  await commitAllIn(repo.root, 'bump ott-auth in dev');
   api = await startGitHubStandIn({ owner: 'acme-media', repo: 'streamfleet-gitops', token: TOKEN });
-  api.pulls.push({ number: 7, state: 'open', title: 'bump xiu', body: '', head: 'bump', base: 'main', labels: [] } as never);
+  api.pulls.push({ number: 7, state: 'open', title: 'bump ott-auth', body: '', head: 'bump', base: 'main', labels: [] } as never);
 });
 afterAll(async () => {
   await api.close();
@@ -56,7 +56,7 @@ describe('pnpm pr-report', () => {
     expect(second.out).toMatch(/comment (updated|unchanged)/);
     const comments = api.comments.filter((c) => c.issue === 7);
     expect(comments).toHaveLength(1);
-    expect(comments[0]!.body).toContain('xiu');
+    expect(comments[0]!.body).toContain('ott-auth');
     expect(api.pulls[0]!.labels.sort()).toEqual(['env:dev', 'stack:streaming']);
   });
 

@@ -79,19 +79,19 @@ describe('planPromotion', () => {
   });
 
   it('a shared image changes every app that runs it, and the plan says so', () => {
-    const shared: CatalogEntry[] = [...catalog, { name: 'origin-probe', stack: 'streaming', images: ['xiu'], requires: [], scalable: true }];
-    const plan = planPromotion(fleet, shared, 'staging', 'prod', selectComponents(shared, [], ['rtmp-origin']));
-    expect(plan.changes).toEqual([{ image: 'xiu', before: '0.12.4', after: '0.13.0' }]);
+    const shared: CatalogEntry[] = [...catalog, { name: 'auth-probe', stack: 'streaming', images: ['ott-auth'], requires: [], scalable: true }];
+    const plan = planPromotion(fleet, shared, 'staging', 'prod', selectComponents(shared, [], ['ott-auth']));
+    expect(plan.changes).toEqual([{ image: 'ott-auth', before: '1.2.1', after: '1.3.0' }]);
     expect(plan.rows.map((r) => [r.app, r.selected])).toEqual([
-      ['rtmp-origin', true],
-      ['origin-probe', false],
+      ['ott-auth', true],
+      ['auth-probe', false],
     ]);
-    expect(plan.notes).toEqual(['image xiu is shared: promoting rtmp-origin also changes origin-probe']);
+    expect(plan.notes).toEqual(['image ott-auth is shared: promoting ott-auth also changes auth-probe']);
   });
 
   it('--stack narrows the images; version pins outside it are reported as drift, not promoted', () => {
     const plan = planPromotion(fleet, catalog, 'staging', 'prod', selectComponents(catalog, ['streaming'], []));
-    expect(plan.changes.map((c) => c.image)).toEqual(['ott-auth', 'ott-cas', 'ott-catalog', 'ott-license', 'ott-subscription', 'xiu']);
+    expect(plan.changes.map((c) => c.image)).toEqual(['ott-auth', 'ott-cas', 'ott-catalog', 'ott-license', 'ott-subscription']);
     const drift = driftBetween(fleet, catalog, plan);
     expect(drift.versions.map((d) => d.field)).toEqual(['versions.prometheus']);
     expect(drift.settings).toContainEqual({ field: 'syncPolicy.prune', from: 'true', to: 'false' });

