@@ -137,6 +137,30 @@ export const service = (s: {
   },
 });
 
+/**
+ * A headless Service: DNS answers with every pod's address instead of one virtual IP, so a client can reach each
+ * replica itself (and Istio's sidecars forward to the address the client chose rather than balancing).
+ * `publishNotReadyAddresses` keeps terminating and starting pods in DNS: a replica that drains still holds streams.
+ */
+export const headlessService = (s: {
+  name: string;
+  namespace: string;
+  stack: string;
+  app: string;
+  ports: IServicePort[];
+}): IService & K8sObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: s.name, namespace: s.namespace, labels: appLabels(s.app, s.stack) },
+  spec: {
+    clusterIP: 'None',
+    ports: s.ports,
+    publishNotReadyAddresses: true,
+    selector: selectorLabels(s.app),
+    type: 'ClusterIP',
+  },
+});
+
 export const configMap = (s: {
   name: string;
   namespace: string;

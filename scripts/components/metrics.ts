@@ -21,14 +21,25 @@ export const ORIGIN_METRICS = {
   sentBytes: 'xiu_sent_bytes_total',
 } as const;
 
-/** CDN edge, through its access-log exporter sidecar; labels: status, cache_status, method. */
+/**
+ * CDN edge, through its access-log exporter sidecar (prometheus-nginxlog-exporter, namespace `edge` = metric prefix).
+ * Labels: `method` and `status` (the exporter's built-in relabelings), `cache_status` and `kind`
+ * (playlist|segment|flv|other, from the request path) as configured in edgeExporterConfig().
+ * Checked: martin-helmich/prometheus-nginxlog-exporter @ v1.11.0 : pkg/metrics/collection_init.go (names, types),
+ * pkg/relabeling/defaults.go (method, status), main.go (which log field feeds which metric), README.adoc.
+ */
 export const EDGE_METRICS = {
-  /** Counter of responses. */
+  /** Counter of responses; the only metric that also carries `only_counter` relabelings. */
   responses: 'edge_http_response_count_total',
-  /** Counter of bytes sent. */
+  /** Counter of bytes sent (`$body_bytes_sent`); no `_total` suffix upstream. */
   bytes: 'edge_http_response_size_bytes',
-  /** Histogram of upstream (origin) response time. */
-  upstreamTime: 'edge_http_upstream_time_seconds',
+  /**
+   * Histogram of upstream (origin) response time (`$upstream_response_time`; absent on cache hits). The exporter's
+   * `edge_http_upstream_time_seconds` is a summary (quantile series only); the histogram is the `_hist` one.
+   */
+  upstreamTime: 'edge_http_upstream_time_seconds_hist',
+  /** Histogram of the whole response time as the viewer sees it (`$request_time`, needed in the log format). */
+  responseTime: 'edge_http_response_time_seconds_hist',
 } as const;
 
 /** Transcoding API and workers; label device = cpu|gpu, profile. */

@@ -7,6 +7,7 @@ import type { InventoryIssue } from './errors.ts';
 import { formatFieldPath, isUnder, type FieldPath, type PathSegment } from './field-path.ts';
 import { describeValue, listWords, patternWords, typeWords } from './messages.ts';
 import { ClustersFileSchema, EnvironmentFileSchema, FleetFileSchema } from './schema.ts';
+import { retiredFieldReason } from './retired-fields.ts';
 import { closest, didYouMean } from './suggest.ts';
 import type { Target, YamlSource } from './yaml-source.ts';
 
@@ -106,6 +107,8 @@ function additionalProblem(e: ErrorObject, at: FieldPath): Problem {
       message: `invalid key "${key}": keys of ${where} must be ${patternWords(patterns[0])}`,
     };
   }
+  const retired = retiredFieldReason(field);
+  if (retired !== undefined) return { at, field, target: 'key', keyword: e.keyword, message: `field "${key}" ${retired}` };
   const present = new Set(ownKeys(e.data));
   const candidates = properties.filter((p) => !present.has(p));
   const suggests = closest(key, candidates);

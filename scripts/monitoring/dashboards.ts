@@ -4,6 +4,7 @@
 // point the stack at managed services that this fleet does not scrape.
 import type { DataQuery, Dashboard, Panel } from '@grafana/schema';
 import { EDGE_METRICS, HTTP_METRICS, ORIGIN_METRICS, TRANSCODE_METRICS } from '../components/metrics.ts';
+import { EDGE_KIND_LABEL, hlsKindMatcher } from './edge-traffic.ts';
 import { parsePromQL } from './promql.ts';
 import { BACKING_SERVICE_METRICS as B } from './rules.ts';
 
@@ -72,7 +73,7 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
   {
     uid: 'streaming',
     title: 'Streaming',
-    description: 'RTMP publishers, viewers, bandwidth, edge cache hit ratio and HLS errors.',
+    description: 'RTMP publishers, viewers, bandwidth, edge cache hit ratio, viewer errors and latency at the CDN edge.',
     panels: [
       stat('Active publishers', 'none', `sum(${O.publishers})`),
       stat('Viewers', 'none', `sum(${O.subscribers})`),
@@ -84,9 +85,15 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
         legend: 'hit ratio',
       }),
       ts('Edge upstream p95', 's', { expr: `histogram_quantile(0.95, sum by (le) (rate(${E.upstreamTime}_bucket[5m])))`, legend: 'p95' }),
-      ts('HLS responses by status (ingress)', 'reqps', {
-        expr: 'sum by (status) (rate(nginx_ingress_controller_requests{exported_namespace="streaming"}[5m]))',
-        legend: '{{status}}',
+      // Viewer traffic from the edge's exporter, not ingress-nginx: every viewer request passes the edge on every
+      // cluster, mesh or not (see edge-traffic.ts).
+      ts('Viewer responses by status and kind', 'reqps', {
+        expr: `sum by (status, ${EDGE_KIND_LABEL}) (rate(${E.responses}[5m]))`,
+        legend: `{{status}} {{${EDGE_KIND_LABEL}}}`,
+      }),
+      ts('Viewer p95 latency (HLS, edge)', 's', {
+        expr: `histogram_quantile(0.95, sum by (${EDGE_KIND_LABEL}, le) (rate(${E.responseTime}_bucket{${hlsKindMatcher()}}[5m])))`,
+        legend: `p95 {{${EDGE_KIND_LABEL}}}`,
       }),
     ],
   },

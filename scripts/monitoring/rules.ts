@@ -8,6 +8,7 @@ import { EDGE_METRICS, HTTP_METRICS, ORIGIN_METRICS, TRANSCODE_METRICS } from '.
 import { EDGE_CACHE } from '../components/streaming/edge-cache.ts';
 import { stackNamespace } from '../components/stacks.ts';
 import { STACKS, type Capability } from '../inventory/schema.ts';
+import { EDGE_KIND_LABEL, hlsKindMatcher } from './edge-traffic.ts';
 
 export type Severity = 'critical' | 'warning';
 
@@ -82,6 +83,13 @@ export const THRESHOLDS = {
   httpP99Seconds: 1,
   httpErrorRatio: 0.05,
   hls5xxRatio: 0.02,
+  /**
+   * p95 of HLS playlist/segment response time at the edge. A player waiting this long for a playlist or segment
+   * drains its buffer (segments last a few seconds); on a healthy edge these take milliseconds (cache hits) to a few
+   * hundred (origin fetches). One of the edge exporter's histogram buckets, so the condition is exact ("more than 5%
+   * of requests took longer"), not interpolated (a test checks it is a bucket).
+   */
+  hlsP95Seconds: 2.5,
   cacheHitRatio: 0.8,
   queueDepth: 500,
   jobFailureRatio: 0.1,
@@ -175,16 +183,38 @@ export const ALERTS: readonly AlertDefinition[] = [
     expr: `sum(${ORIGIN_METRICS.publishers}) == 0`,
     onlyWhereTrafficExpected: true,
   },
+  // Viewer alerts read the edge's own exporter: every viewer request passes the edge on every cluster (mesh or not),
+  // whereas ingress-nginx metrics exist only where an Ingress routes viewers and Istio's only on mesh clusters.
+  // HlsHigh5xxRate keeps its name (runbook anchor, silences, routes) though it now also counts HTTP-FLV at the edge.
   {
     alert: 'HlsHigh5xxRate',
     owner: EDGE_CACHE,
     group: 'streaming',
     severity: 'critical',
-    summary: 'Viewers get HLS 5xx errors',
-    description: 'More than ' + T.hls5xxRatio * 100 + '% of HLS requests through ingress-nginx to the edge cache have failed with 5xx for 5 minutes.',
-    firstSteps: ['Streaming dashboard: is the origin up and publishing?', '`kubectl -n streaming logs deploy/edge-cache` for upstream errors.'],
+    summary: 'Viewers get 5xx errors from the CDN edge',
+    description:
+      'More than ' + T.hls5xxRatio * 100 + '% of viewer requests (HLS playlists and segments, HTTP-FLV) answered by the CDN edge have failed with 5xx for 5 minutes.',
+    firstSteps: [
+      'Streaming dashboard, "Viewer responses by status and kind": playlists, segments or FLV? Is the origin up and publishing?',
+      '`kubectl -n streaming logs deploy/edge-cache -c nginx` for upstream errors (connect refused, timeouts to the origin).',
+    ],
     for: '5m',
-    expr: `sum(rate(nginx_ingress_controller_requests{exported_namespace="streaming", ingress="${EDGE_CACHE}", status=~"5.."}[5m])) / sum(rate(nginx_ingress_controller_requests{exported_namespace="streaming", ingress="${EDGE_CACHE}"}[5m])) > ${T.hls5xxRatio}`,
+    expr: `sum by (namespace, job) (rate(${EDGE_METRICS.responses}{status=~"5.."}[5m])) / sum by (namespace, job) (rate(${EDGE_METRICS.responses}[5m])) > ${T.hls5xxRatio}`,
+  },
+  {
+    alert: 'HlsHighLatency',
+    owner: EDGE_CACHE,
+    group: 'streaming',
+    severity: 'warning',
+    summary: 'HLS {{ $labels.' + EDGE_KIND_LABEL + ' }} responses of the CDN edge are slow',
+    description:
+      'The 95th percentile of the time the CDN edge took to answer HLS {{ $labels.' + EDGE_KIND_LABEL + ' }} requests has been above ' + T.hlsP95Seconds + 's for 10 minutes: viewers fall behind and rebuffer. HTTP-FLV is not counted (its response lasts as long as the viewer watches).',
+    firstSteps: [
+      'Streaming dashboard: is "Edge upstream p95" high too (the origin is slow) or only the viewer latency (edge CPU, network, cache volume)?',
+      'Check the edge pods for CPU throttling and restarts; a restart empties the cache and sends every request to the origin.',
+    ],
+    for: '10m',
+    expr: `histogram_quantile(0.95, sum by (namespace, job, ${EDGE_KIND_LABEL}, le) (rate(${EDGE_METRICS.responseTime}_bucket{${hlsKindMatcher()}}[5m]))) > ${T.hlsP95Seconds}`,
   },
   {
     alert: 'EdgeCacheHitRatioLow',
@@ -192,10 +222,11 @@ export const ALERTS: readonly AlertDefinition[] = [
     group: 'streaming',
     severity: 'warning',
     summary: 'Edge cache hit ratio below ' + T.cacheHitRatio * 100 + '%',
-    description: 'The edge cache served less than ' + T.cacheHitRatio * 100 + '% of responses from cache over 30 minutes: the origin carries the viewer load.',
+    description: 'The edge cache served less than ' + T.cacheHitRatio * 100 + '% of HLS responses from cache over 30 minutes: the origin carries the viewer load.',
     firstSteps: ['Check the cache volume is not full and the edge pods are not restarting (restarts empty the cache).', 'Check playlists/segments cache durations in the edge nginx config.'],
     for: '30m',
-    expr: `sum(rate(${EDGE_METRICS.responses}{cache_status="HIT"}[10m])) / sum(rate(${EDGE_METRICS.responses}[10m])) < ${T.cacheHitRatio}`,
+    // Over HLS only: HTTP-FLV passes the edge uncached and would count as misses.
+    expr: `sum(rate(${EDGE_METRICS.responses}{cache_status="HIT", ${hlsKindMatcher()}}[10m])) / sum(rate(${EDGE_METRICS.responses}{${hlsKindMatcher()}}[10m])) < ${T.cacheHitRatio}`,
   },
   {
     alert: 'TranscodeQueueDepthHigh',

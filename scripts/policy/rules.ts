@@ -98,7 +98,7 @@ export const RULES: readonly RuleInfo[] = [
   // Domain.
   r('domain/gpu-cluster', 'BLOCK', 'a GPU workload on a cluster without the gpu capability'),
   r('domain/keda-queue', 'BLOCK', 'a KEDA trigger queue that is not the queue its target workload consumes'),
-  r('domain/edge-upstream', 'BLOCK', 'the edge cache upstream is not the origin Service (name, namespace, port)'),
+  r('domain/edge-upstream', 'BLOCK', 'the edge cache upstream is not the origin Service (name, namespace, port), or, resolved per replica, not headless or not sent as Host'),
   r('domain/metrics-monitor', 'BLOCK', 'a metrics port no ServiceMonitor or PodMonitor scrapes'),
 ];
 

@@ -3,56 +3,15 @@
 // runs, so a replicas entry never targets an absent app; and because each overlay's transformers see only its own
 // app's objects (a Component's would walk the whole stack), a stack builds about a quarter faster.
 import { liveTrafficAlertRules } from '../monitoring/alert-rules.ts';
-import { fastScaleUp } from '../components/scaling.ts';
-import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { horizontalPodAutoscaler } from '../components/scaling.ts';
 import type { BaseContext, Component, JsonPatch, JsonPatchOp, K8sObject } from '../components/component.ts';
 import { toK8sResources } from '../components/builders.ts';
-import { stackNamespace } from '../components/stacks.ts';
 import type { AppSettings, Autoscaling } from '../inventory/schema.ts';
-import { appLabels } from '../lib/labels.ts';
 import { basePath, overlayPath } from '../lib/layout.ts';
 import type { Environment } from '../model/fleet.ts';
 import type { GeneratedFile } from './generated-file.ts';
 import { imageReference, parsePin } from './image-pin.ts';
 import { kustomizationFile, objectFileName, objectFiles, relativeDir } from './kustomize-files.ts';
-
-/** Scale up fast (double, or +4 pods, every 30 s), scale down slowly (5 min window) unless the inventory says otherwise. */
-export const horizontalPodAutoscaler = (
-  component: Component,
-  a: Autoscaling,
-): IHorizontalPodAutoscaler & K8sObject => {
-  const metrics: NonNullable<NonNullable<IHorizontalPodAutoscaler['spec']>['metrics']> = [];
-  const cpu = a.targetCPUUtilizationPercentage ?? (a.targetMemoryUtilizationPercentage ? undefined : 70);
-  if (cpu !== undefined) {
-    metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpu } } });
-  }
-  if (a.targetMemoryUtilizationPercentage !== undefined) {
-    metrics.push({
-      type: 'Resource',
-      resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: a.targetMemoryUtilizationPercentage } },
-    });
-  }
-  const w = component.workload;
-  return {
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscaler',
-    metadata: { name: component.name, namespace: stackNamespace(component.stack), labels: appLabels(component.name, component.stack) },
-    spec: {
-      scaleTargetRef: { apiVersion: w.apiVersion, kind: w.kind, name: w.name },
-      minReplicas: a.minReplicas,
-      maxReplicas: a.maxReplicas,
-      metrics,
-      behavior: {
-        scaleUp: fastScaleUp(a),
-        scaleDown: {
-          stabilizationWindowSeconds: a.scaleDownStabilizationSeconds ?? 300,
-          selectPolicy: 'Min',
-          policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
-        },
-      },
-    },
-  };
-};
 
 /** What scales a component under `autoscaling`: its own scaler (e.g. KEDA), else an HPA. */
 export const scalerObjects = (ctx: BaseContext, component: Component, a: Autoscaling): K8sObject[] =>

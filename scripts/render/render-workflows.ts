@@ -18,7 +18,7 @@ export const PNPM_VERSION = '12.21.0';
 
 /**
  * Debian/Ubuntu packages the tests build against: Go with sprig and the YAML libraries, to run Argo CD's template
- * engine and a `helm template` renderer for real. The same list is in .ci/install-packages, which the README's first
+ * engine and a `helm template` renderer for real; nginx (with njs) and promtool, to run the generated configs and rules. The same list is in .ci/install-packages, which the README's first
  * command and .ci/run call (tests/workflows checks they agree). The workflow lists them itself: a GitHub runner has
  * sudo, and the step then reads as what it installs.
  */
@@ -30,6 +30,13 @@ export const TEST_APT_PACKAGES = [
   'golang-gopkg-yaml.v3-dev',
   'golang-github-burntsushi-toml-dev',
   'shellcheck',
+  // Real nginx with njs runs the generated edge and origin-sidecar configs (tests/streaming/nginx-*).
+  'nginx',
+  'libnginx-mod-http-js',
+  // promtool checks and unit-tests the generated alert and recording rules.
+  'prometheus',
+  // The origin-http sidecar's drain hook polls xiu with wget (busybox's in the image); its test runs it for real.
+  'wget',
 ] as const;
 export const NODE_VERSION = '20';
 

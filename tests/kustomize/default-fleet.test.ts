@@ -55,7 +55,7 @@ describe('default fleet builds with real Kustomize', () => {
   it('exposes RTMP 1935 through a TCP LoadBalancer with externalTrafficPolicy Local and per-cloud annotations', () => {
     const svc = objects.get('clusters/prod-eu-west-1/streaming')!.find((o) => o.kind === 'Service' && o.metadata.name === 'rtmp-origin-rtmp')!;
     expect(svc.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 1935, protocol: 'TCP' }] });
-    expect((svc.metadata as { annotations?: Record<string, string> }).annotations?.['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('external');
+    expect((svc.metadata as { annotations?: Record<string, string> }).annotations?.['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb');
   });
 
   it('pins images per environment and applies the storage class per cluster', () => {
@@ -64,7 +64,7 @@ describe('default fleet builds with real Kustomize', () => {
     const image = (objs: Obj[]): string =>
       JSON.stringify(objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'rtmp-origin')!.spec).match(/"image":"([^"]+)"/)![1]!;
     expect(image(dev)).toBe('docker.io/harlancn/xiu:0.13.0');
-    expect(image(prod)).toBe('docker.io/harlancn/xiu:0.12.4');
+    expect(image(prod)).toBe('docker.io/harlancn/xiu:0.13.0');
     const prom = objects.get('clusters/prod-gpu-us-east-1/monitoring')!.find((o) => o.kind === 'Prometheus')!;
     expect(JSON.stringify(prom.spec)).toContain('"storageClassName":"gp3"');
     expect(prom.spec).toMatchObject({ image: 'quay.io/prometheus/prometheus:v3.0.1', version: 'v3.0.1', replicas: 2 });

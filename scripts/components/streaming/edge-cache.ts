@@ -1,8 +1,20 @@
-// CDN edge cache: nginx in front of the origin's HLS. Playlists change every segment, so they are cached for
-// half a segment; segments never change, so they are cached for long. One request per key fills the cache
-// (cache lock) and stale entries are served while they refresh in the background (stale-while-revalidate), so a
-// viewer spike never stampedes the origin. Access logs go over syslog on localhost to an exporter sidecar that
-// turns them into EDGE_METRICS, labelled with the cache status.
+// CDN edge cache: nginx in front of every origin replica, and the only way viewers reach the origin: the public
+// cdn., hls. and flv. hosts all route here, on load-balancer, ingress-tcp and mesh clusters alike.
+//
+// Finding a stream: a stream lives on the replica its publisher reached (rtmp-origin.ts). The edge resolves the
+// headless Service `rtmp-origin-replicas` (all replica addresses, re-resolved every few seconds, so scaling is seen
+// at once) and asks the replicas in turn; each replica's origin-http sidecar answers 404 for a stream it does not
+// hold, and nginx moves on to the next (`proxy_next_upstream http_404`, every replica once). 404s are never cached.
+//
+// Caching: segment URIs name their publish session (origin-http.ts), so segments are immutable and cached long;
+// two sessions of a stream can never share a cache entry. Playlists change every segment: cached for 1 s, and while
+// one request refreshes a playlist the others get the cached one, at most 1 s + the refresh bound old, always less
+// than one segment (xiu-contract.ts), so a player never sees a playlist staler than its target duration. HTTP-FLV is
+// passed through unbuffered and uncached.
+//
+// Under Istio the Host header is what the edge's sidecar routes by: it is set to the headless Service's name, whose
+// Istio cluster forwards to the address nginx chose (ORIGINAL_DST) over mTLS. Access logs go over syslog on
+// localhost to an exporter sidecar that turns them into EDGE_METRICS, labelled with the cache status.
 import type { BaseContext, ClusterContext, Component, K8sObject } from '../component.ts';
 import {
   configChecksumAnnotation,
@@ -15,13 +27,17 @@ import {
   tlsIngress,
   toK8sResources,
 } from '../builders.ts';
+import { edgeKindRelabelYaml } from '../../monitoring/edge-traffic.ts';
 import { EDGE_METRICS } from '../metrics.ts';
 import { serviceMonitor } from '../monitors.ts';
 import { allowEgress, allowIngress, fromApp, fromNamespace, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from '../network-policies.ts';
 import { stackNamespace } from '../stacks.ts';
+import { NGINX_TEMP_PATHS, nginxMainContext } from './nginx-unprivileged.ts';
 import { authorizationPolicy, destinationRule, MESH_INGRESS_NAMESPACE, permissivePorts, virtualService } from './mesh.ts';
-import { HLS_PORT, RTMP_ORIGIN } from './rtmp-origin.ts';
+import { ORIGIN_MEDIA_PORT } from './origin-http.ts';
+import { ORIGIN_REPLICAS_SERVICE, RTMP_ORIGIN } from './rtmp-origin.ts';
 import { edgeSettings, onMesh, originSettings, streamingHosts, type EdgeSettings } from './settings.ts';
+import { xiuContract } from './xiu-contract.ts';
 
 export const EDGE_CACHE = 'edge-cache';
 const NAMESPACE = stackNamespace('streaming');
@@ -31,8 +47,22 @@ export const EDGE_METRICS_PORT = 4040;
 const SYSLOG_PORT = 5531;
 const UID = 101; // the nginx-unprivileged image's user
 
-/** The origin Service the edge proxies to; a test checks it equals the origin's rendered Service. */
-export const EDGE_UPSTREAM = { service: RTMP_ORIGIN, namespace: NAMESPACE, port: HLS_PORT } as const;
+/** The origin the edge proxies to: every replica, by the headless Service; a test checks it against the origin's. */
+export const EDGE_UPSTREAM = {
+  service: ORIGIN_REPLICAS_SERVICE,
+  namespace: NAMESPACE,
+  port: ORIGIN_MEDIA_PORT,
+  host: `${ORIGIN_REPLICAS_SERVICE}.${NAMESPACE}.svc.cluster.local`,
+} as const;
+/** The cluster DNS Service (kube-dns is its name on every distribution, CoreDNS included). */
+export const CLUSTER_RESOLVER = 'kube-dns.kube-system.svc.cluster.local';
+/** How often the replica list is re-resolved: a new replica gets traffic, a removed one stops, within this. */
+export const RESOLVE_VALID_SECONDS = 2;
+/** Playlist freshness: cache lifetime and the bound on one refresh (all replicas tried). */
+export const PLAYLIST_TTL_SECONDS = 1;
+export const PLAYLIST_REFRESH_SECONDS = 3;
+/** HTTP-FLV: a viewer is cut only if the origin sends nothing for this long. */
+export const FLV_IDLE_SECONDS = 30;
 
 const defaults = {
   replicas: 2,
@@ -41,57 +71,82 @@ const defaults = {
 
 /** Field order the exporter parses; `$upstream_cache_status` becomes the `cache_status` label. */
 const LOG_FORMAT =
-  '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $upstream_cache_status $upstream_response_time';
+  '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $upstream_cache_status $upstream_response_time $request_time';
 
-export const edgeNginxConfig = (e: EdgeSettings, segmentSeconds: number): string => {
-  const upstream = `${EDGE_UPSTREAM.service}.${EDGE_UPSTREAM.namespace}.svc.cluster.local:${EDGE_UPSTREAM.port}`;
-  // A playlist older than half a segment may miss the newest one; players poll about once per segment.
-  const playlistTtl = Math.max(1, Math.floor(segmentSeconds / 2));
+const NAME = '[A-Za-z0-9_-]+';
+const CORS_HEADERS = [
+  '    add_header Access-Control-Allow-Origin * always;',
+  '    add_header Access-Control-Allow-Methods "GET, HEAD, OPTIONS" always;',
+  '    add_header Access-Control-Allow-Headers "Range, Origin, Accept" always;',
+  '    add_header Access-Control-Expose-Headers "Content-Length, Content-Range, X-Cache-Status" always;',
+];
+
+export const edgeNginxConfig = (e: EdgeSettings): string => {
+  // The stale bound must stay under the shortest segment xiu cuts, or a player could poll a playlist that is older
+  // than its target duration.
+  const staleBound = PLAYLIST_TTL_SECONDS + PLAYLIST_REFRESH_SECONDS;
+  if (staleBound >= xiuContract().hlsSegmentSeconds) throw new Error(`playlist stale bound ${staleBound}s >= segment length`);
   return [
-    'worker_processes auto;',
-    'pid /tmp/nginx.pid;',
-    'events { worker_connections 4096; }',
+    ...nginxMainContext('auto', 4096),
     'http {',
-    '  client_body_temp_path /tmp/client_temp;',
-    '  proxy_temp_path /tmp/proxy_temp;',
-    '  fastcgi_temp_path /tmp/fastcgi_temp;',
-    '  uwsgi_temp_path /tmp/uwsgi_temp;',
-    '  scgi_temp_path /tmp/scgi_temp;',
+    ...NGINX_TEMP_PATHS,
     `  log_format edge '${LOG_FORMAT}';`,
     `  access_log syslog:server=127.0.0.1:${SYSLOG_PORT},tag=nginx edge;`,
     '  error_log /dev/stderr warn;',
     '  sendfile on;',
     '  tcp_nopush on;',
+    // A name in a variable is resolved per request with this resolver, so the replica list follows scaling.
+    `  resolver ${CLUSTER_RESOLVER} valid=${RESOLVE_VALID_SECONDS}s ipv6=off;`,
+    '  resolver_timeout 2s;',
     `  proxy_cache_path /var/cache/nginx/hls levels=1:2 keys_zone=hls:64m max_size=${e.cacheSize} inactive=10m use_temp_path=off;`,
-    `  upstream origin { server ${upstream}; keepalive 32; }`,
     '  server {',
     `    listen ${HTTP_PORT};`,
+    `    set $origin_replicas ${EDGE_UPSTREAM.host};`,
     '    proxy_http_version 1.1;',
     '    proxy_set_header Connection "";',
-    '    proxy_cache hls;',
-    '    proxy_cache_key $uri;',
-    '    proxy_cache_lock on;',
-    '    proxy_cache_lock_timeout 5s;',
-    '    proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;',
-    '    proxy_cache_background_update on;',
+    // Not the default ($proxy_host, with the port): Istio routes by the Service name.
+    `    proxy_set_header Host ${EDGE_UPSTREAM.host};`,
+    // "Not on this replica" is a 404: try the next replica, each once; a dead or starting replica likewise.
+    '    proxy_next_upstream error timeout http_404 http_502 http_503 http_504;',
+    '    proxy_next_upstream_tries 0;',
+    '    proxy_connect_timeout 1s;',
     '    proxy_ignore_headers Cache-Control Expires Set-Cookie;',
     '    add_header X-Cache-Status $upstream_cache_status always;',
-    '    add_header Access-Control-Allow-Origin * always;',
-    '    add_header Access-Control-Allow-Methods "GET, HEAD, OPTIONS" always;',
-    '    add_header Access-Control-Allow-Headers "Range, Origin, Accept" always;',
-    '    add_header Access-Control-Expose-Headers "Content-Length, Content-Range, X-Cache-Status" always;',
+    ...CORS_HEADERS,
     '    location = /healthz { access_log off; return 200 "ok\\n"; }',
-    '    location ~ \\.m3u8$ {',
+    `    location ~ "^/${NAME}/${NAME}/${NAME}\\.m3u8$" {`,
     '      if ($request_method = OPTIONS) { return 204; }',
-    `      proxy_cache_valid 200 ${playlistTtl}s;`,
-    '      proxy_cache_valid 404 1s;',
-    '      proxy_pass http://origin;',
+    '      proxy_cache hls;',
+    '      proxy_cache_key $uri;',
+    `      proxy_cache_valid 200 ${PLAYLIST_TTL_SECONDS}s;`,
+    '      proxy_cache_lock on;',
+    `      proxy_cache_lock_timeout ${PLAYLIST_REFRESH_SECONDS}s;`,
+    // Only while a refresh is in flight, which next_upstream_timeout bounds; never on errors.
+    '      proxy_cache_use_stale updating;',
+    `      proxy_next_upstream_timeout ${PLAYLIST_REFRESH_SECONDS}s;`,
+    `      proxy_read_timeout ${PLAYLIST_REFRESH_SECONDS}s;`,
+    `      proxy_pass http://$origin_replicas:${EDGE_UPSTREAM.port};`,
     '    }',
-    '    location ~ \\.(ts|m4s|mp4|aac)$ {',
+    `    location ~ "^/${NAME}/${NAME}/[0-9]+/[0-9]+\\.ts$" {`,
     '      if ($request_method = OPTIONS) { return 204; }',
+    '      proxy_cache hls;',
+    '      proxy_cache_key $uri;',
     `      proxy_cache_valid 200 ${e.segmentTtlSeconds}s;`,
-    '      proxy_cache_valid 404 1s;',
-    '      proxy_pass http://origin;',
+    '      proxy_cache_lock on;',
+    '      proxy_cache_lock_timeout 5s;',
+    // Safe for segments: a URI's bytes never change.
+    '      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;',
+    '      proxy_next_upstream_timeout 10s;',
+    `      proxy_pass http://$origin_replicas:${EDGE_UPSTREAM.port};`,
+    '    }',
+    `    location ~ "^/${NAME}/${NAME}\\.flv$" {`,
+    '      if ($request_method = OPTIONS) { return 204; }',
+    '      proxy_buffering off;',
+    '      proxy_cache off;',
+    `      proxy_read_timeout ${FLV_IDLE_SECONDS}s;`,
+    `      proxy_send_timeout ${FLV_IDLE_SECONDS}s;`,
+    '      proxy_next_upstream_timeout 5s;',
+    `      proxy_pass http://$origin_replicas:${EDGE_UPSTREAM.port};`,
     '    }',
     '    location / { return 404; }',
     '  }',
@@ -118,12 +173,13 @@ export const edgeExporterConfig = (): string =>
     '    relabel_configs:',
     '      - target_label: cache_status',
     '        from: upstream_cache_status',
+    ...edgeKindRelabelYaml('      '),
     '    histogram_buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]',
     '',
   ].join('\n');
 
 const base = (ctx: BaseContext): K8sObject[] => {
-  const config = edgeNginxConfig(edgeSettings(ctx.fleet), originSettings(ctx.fleet).segmentSeconds);
+  const config = edgeNginxConfig(edgeSettings(ctx.fleet));
   const exporter = edgeExporterConfig();
   return [
     configMap({
@@ -196,7 +252,7 @@ const base = (ctx: BaseContext): K8sObject[] => {
         { from: [fromNamespace(MONITORING_NAMESPACE)], ports: [EDGE_METRICS_PORT] },
       ],
     }),
-    allowEgress({ app: EDGE_CACHE, namespace: NAMESPACE, rules: [{ to: [fromApp(RTMP_ORIGIN)], ports: [HLS_PORT] }] }),
+    allowEgress({ app: EDGE_CACHE, namespace: NAMESPACE, rules: [{ to: [fromApp(RTMP_ORIGIN)], ports: [ORIGIN_MEDIA_PORT] }] }),
   ];
 };
 
@@ -209,32 +265,51 @@ const meshPolicies = (): K8sObject[] => [
   }),
 ];
 
+/** HTTP-FLV through ingress-nginx: no buffering, and time out only when the stream stalls. */
+const FLV_INGRESS_ANNOTATIONS = {
+  'nginx.ingress.kubernetes.io/proxy-buffering': 'off',
+  'nginx.ingress.kubernetes.io/proxy-read-timeout': String(FLV_IDLE_SECONDS),
+  'nginx.ingress.kubernetes.io/proxy-send-timeout': String(FLV_IDLE_SECONDS),
+} as const;
+
+/**
+ * The public viewer hosts, all served by the edge. The hls./flv. objects keep the names they had when they pointed
+ * at the origin: a renamed Ingress would be created while the old one still holds the host, which ingress-nginx's
+ * admission webhook rejects, and prod does not prune.
+ */
 const cluster = (ctx: ClusterContext): K8sObject[] => {
-  const host = streamingHosts(ctx.cluster.domain).cdn;
+  const o = originSettings(ctx.fleet);
+  const hosts = streamingHosts(ctx.cluster.domain);
+  const routes = [
+    { name: EDGE_CACHE, host: hosts.cdn, stream: false },
+    ...(o.hls ? [{ name: `${RTMP_ORIGIN}-hls`, host: hosts.hls, stream: false }] : []),
+    ...(o.httpFlv ? [{ name: `${RTMP_ORIGIN}-flv`, host: hosts.flv, stream: true }] : []),
+  ];
   if (onMesh(ctx.cluster)) {
-    return [
-      virtualService({ app: EDGE_CACHE, host, routes: [{ prefix: '/', service: EDGE_CACHE, port: 80, kind: 'media' }] }),
-    ];
+    return routes.map((r) =>
+      virtualService({ app: EDGE_CACHE, name: r.name, host: r.host, routes: [{ prefix: '/', service: EDGE_CACHE, port: 80, kind: r.stream ? 'stream' : 'media' }] }),
+    );
   }
-  return [
+  return routes.map((r) =>
     tlsIngress({
-      name: EDGE_CACHE,
+      name: r.name,
       namespace: NAMESPACE,
       stack: 'streaming',
       app: EDGE_CACHE,
-      host,
+      host: r.host,
       clusterIssuer: ctx.environment.clusterIssuer,
       serviceName: EDGE_CACHE,
       servicePort: 'http',
       // No CORS annotations: the edge sets CORS and cache headers itself, identically on mesh clusters.
+      annotations: r.stream ? { ...FLV_INGRESS_ANNOTATIONS } : undefined,
     }),
-  ];
+  );
 };
 
 export const edgeCache: Component = {
   name: EDGE_CACHE,
   stack: 'streaming',
-  description: 'nginx CDN edge cache in front of the origin HLS',
+  description: 'nginx CDN edge: finds each stream\'s origin replica, caches HLS, passes HTTP-FLV through',
   requires: [],
   metrics: Object.values(EDGE_METRICS),
   images: [

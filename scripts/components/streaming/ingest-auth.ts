@@ -35,8 +35,10 @@ export const renderConfigInit = (s: { image: string; configDir: string }): ICont
   name: 'render-config',
   image: s.image,
   command: ['/bin/sh', '-c'],
-  // Substitute only our variable: any other `$` in the config stays as written.
-  args: [`envsubst '${TOKEN_PLACEHOLDER}' < ${s.configDir}/config.toml > ${RENDERED_CONFIG_DIR}/config.toml`],
+  // The token lands inside a TOML string, and publishers send it as a URL query value: refuse anything but URL-safe
+  // characters with a message, rather than let a `"` or a newline make xiu panic on its config. Then substitute only
+  // our variable: any other `$` in the config stays as written.
+  args: [renderConfigScript(s.configDir)],
   env: [{ name: TOKEN_ENV, valueFrom: { secretKeyRef: { name: INGEST_SECRET, key: INGEST_SECRET_KEY } } }],
   resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } },
   securityContext: restrictedContainer(),
@@ -45,6 +47,19 @@ export const renderConfigInit = (s: { image: string; configDir: string }): ICont
     { name: 'rendered-config', mountPath: RENDERED_CONFIG_DIR },
   ],
 });
+
+/** POSIX sh, run by the init container; checked by shellcheck and run for real in the tests. */
+export const renderConfigScript = (configDir: string): string =>
+  [
+    `case "$${TOKEN_ENV}" in`,
+    `  '' | *[!A-Za-z0-9._~-]*)`,
+    `    echo "the publish token (${INGEST_SECRET}/${INGEST_SECRET_KEY}) must be non-empty and use only A-Z a-z 0-9 . _ ~ -" >&2`,
+    '    exit 1',
+    '    ;;',
+    'esac',
+    '# shellcheck disable=SC2016 # the single quotes are envsubst\'s variable list, not an expansion',
+    `envsubst '${TOKEN_PLACEHOLDER}' < ${configDir}/config.toml > ${RENDERED_CONFIG_DIR}/config.toml`,
+  ].join('\n');
 
 export const renderedConfigVolume = (): NonNullable<IPodSpec['volumes']>[number] => ({
   name: 'rendered-config',

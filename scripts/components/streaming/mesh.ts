@@ -20,8 +20,12 @@ const GATEWAY_REF = `${NAMESPACE}/${MESH_GATEWAY}`;
 /** The certificate Secret must live beside the gateway pods, which read it through SDS. */
 export const MESH_TLS_SECRET = 'streaming-public-tls';
 
-/** Routes to media are long-lived or large; APIs answer fast or not at all. */
-export const MESH_TIMEOUTS = { api: '30s', media: '300s' } as const;
+/**
+ * Routes to media are large; APIs answer fast or not at all; a stream (HTTP-FLV) is one response that never ends,
+ * so its route has no timeout at all (Istio sets Envoy's route timeout to 0, i.e. none, when the VirtualService gives
+ * none — Checked: https://github.com/istio/istio @ 1.30.3 : pilot/pkg/networking/core/route/route.go setTimeout).
+ */
+export const MESH_TIMEOUTS = { api: '30s', media: '300s', stream: undefined } as const;
 
 /** Gateway (HTTP → HTTPS redirect, TLS from a cert-manager Certificate) and the Certificate for every public host. */
 export const meshGateway = (s: { hosts: readonly string[]; clusterIssuer: string }): K8sObject[] => {
@@ -61,10 +65,16 @@ export interface MeshRoute {
   readonly prefix: string;
   readonly service: string;
   readonly port: number;
-  readonly kind: 'api' | 'media';
+  readonly kind: 'api' | 'media' | 'stream';
 }
 
-/** One VirtualService per app and host: retries (3, per-try timeout) and a timeout by traffic kind. */
+/** Retries: a stream may only be retried before it started (a connect failure); a per-try timeout would cut it. */
+const retriesFor = (kind: MeshRoute['kind']): NonNullable<NonNullable<IVirtualService['spec']>['http']>[number]['retries'] =>
+  kind === 'stream'
+    ? { attempts: 2, retryOn: 'connect-failure,refused-stream,unavailable' }
+    : { attempts: 3, perTryTimeout: kind === 'api' ? '10s' : '100s', retryOn: 'connect-failure,refused-stream,unavailable,cancelled,5xx' };
+
+/** One VirtualService per app and host: retries and a timeout by traffic kind. */
 export const virtualService = (s: { app: string; name?: string; host: string; routes: readonly MeshRoute[] }): IVirtualService & K8sObject => ({
   apiVersion: 'networking.istio.io/v1',
   kind: 'VirtualService',
@@ -76,12 +86,8 @@ export const virtualService = (s: { app: string; name?: string; host: string; ro
       name: r.service,
       match: [{ uri: { prefix: r.prefix } }],
       route: [{ destination: { host: `${r.service}.${NAMESPACE}.svc.cluster.local`, port: { number: r.port } } }],
-      timeout: MESH_TIMEOUTS[r.kind],
-      retries: {
-        attempts: 3,
-        perTryTimeout: r.kind === 'api' ? '10s' : '100s',
-        retryOn: 'connect-failure,refused-stream,unavailable,cancelled,5xx',
-      },
+      ...(MESH_TIMEOUTS[r.kind] === undefined ? {} : { timeout: MESH_TIMEOUTS[r.kind] }),
+      retries: retriesFor(r.kind),
     })),
   },
 });

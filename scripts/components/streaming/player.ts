@@ -5,6 +5,7 @@ import type { ClusterContext, Component, JsonPatch, K8sObject } from '../compone
 import { configChecksumAnnotation, configMap, deployment, emptyDir, podDisruptionBudget, restrictedContainer, service, tlsIngress, toK8sResources } from '../builders.ts';
 import { allowIngress, fromNamespace, INGRESS_NAMESPACE } from '../network-policies.ts';
 import { stackNamespace } from '../stacks.ts';
+import { NGINX_TEMP_PATHS, nginxMainContext } from './nginx-unprivileged.ts';
 import { loadTestObjects, loadTestPatch, LOAD_TEST } from './load-test.ts';
 import { authorizationPolicy, destinationRule, MESH_INGRESS_NAMESPACE, virtualService } from './mesh.ts';
 import { onMesh, streamingHosts } from './settings.ts';
@@ -23,16 +24,10 @@ const defaults = {
 };
 
 const NGINX_CONF = [
-  'worker_processes 1;',
-  'pid /tmp/nginx.pid;',
-  'events { worker_connections 1024; }',
+  ...nginxMainContext(1, 1024),
   'http {',
   '  include /etc/nginx/mime.types;',
-  '  client_body_temp_path /tmp/client_temp;',
-  '  proxy_temp_path /tmp/proxy_temp;',
-  '  fastcgi_temp_path /tmp/fastcgi_temp;',
-  '  uwsgi_temp_path /tmp/uwsgi_temp;',
-  '  scgi_temp_path /tmp/scgi_temp;',
+  ...NGINX_TEMP_PATHS,
   '  access_log /dev/stdout;',
   '  error_log /dev/stderr warn;',
   '  server {',

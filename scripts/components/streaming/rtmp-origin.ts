@@ -1,18 +1,29 @@
 // RTMP ingest origin (xiu): publishers push RTMP on 1935 (token-checked, see ingest-auth.ts) through a TCP load
-// balancer or the ingress controller's TCP map; viewers pull HLS and HTTP-FLV through the CDN edge and the public
-// hls./flv. hosts, which never need the publish token. Config is generated into a ConfigMap from the inventory.
+// balancer or the ingress controller's TCP map, and land on any replica. Viewers never reach xiu directly: every
+// public host (cdn., hls., flv.) goes to the CDN edge, which finds the replica holding a stream by asking each one
+// through the headless Service `rtmp-origin-replicas`, where every pod answers on its origin-http sidecar
+// (origin-http.ts). Config is generated into a ConfigMap from the inventory, against the facts of xiu-contract.ts.
+//
+// Multi-replica design, and why: xiu 0.13 can relay (rtmp push/pull), but only to one static address for all
+// streams, so replicas cannot hand a stream to "its" replica; and a TCP load balancer cannot place a publisher by
+// stream key (the key is inside the RTMP session). So a stream lives on whichever replica its publisher reached,
+// and the edge locates it: a 404 from a replica's sidecar means "not here", and nginx tries the next replica.
+// Trade-offs: a cache miss at the edge costs up to one request per replica (only for playlists and segments the
+// edge does not have yet, a few per stream and second); a rollout or scale-in moves the publishers of the removed
+// replica (origin-drain.ts).
 import { publicStreamingAppHosts } from '../http-service.ts';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { BaseContext, ClusterContext, Component, K8sObject } from '../component.ts';
+import type { Autoscaling } from '../../inventory/schema.ts';
 import {
   configChecksumAnnotation,
   configMap,
   deployment,
   emptyDir,
+  headlessService,
   podDisruptionBudget,
   restrictedContainer,
   service,
-  tlsIngress,
   toK8sResources,
 } from '../builders.ts';
 import { loadBalancerAnnotations } from '../load-balancer.ts';
@@ -20,30 +31,29 @@ import { ORIGIN_METRICS } from '../metrics.ts';
 import { serviceMonitor } from '../monitors.ts';
 import { ANYWHERE, allowIngress, fromApp, fromNamespace, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from '../network-policies.ts';
 import { stackNamespace } from '../stacks.ts';
+import { horizontalPodAutoscaler } from '../scaling.ts';
 import { ingestSecret, RENDERED_CONFIG_DIR, renderConfigInit, renderedConfigVolume, TOKEN_PLACEHOLDER } from './ingest-auth.ts';
-import { authorizationPolicy, destinationRule, MESH_INGRESS_NAMESPACE, meshGateway, meshNamespacePatch, meshNamespacePolicies, permissivePorts, virtualService } from './mesh.ts';
+import { authorizationPolicy, destinationRule, meshGateway, meshNamespacePatch, meshNamespacePolicies, permissivePorts } from './mesh.ts';
+import { drainScript, originScaleDownPolicy, terminationGraceSeconds } from './origin-drain.ts';
+import { ORIGIN_MEDIA_PORT, originHttpContainer, originHttpNginxConfig, originHttpScript, XIU_WORKDIR } from './origin-http.ts';
 import { onMesh, originSettings, rtmpExposure, streamingHosts, type OriginSettings } from './settings.ts';
+import { xiuContract } from './xiu-contract.ts';
 
 export const RTMP_ORIGIN = 'rtmp-origin';
 /** The RTMP Service; ingress-nginx's TCP map on ingress-tcp clusters points at `streaming/rtmp-origin-rtmp:1935`. */
 export const RTMP_SERVICE = `${RTMP_ORIGIN}-rtmp`;
+/** Headless: one DNS answer per replica, which is how the edge reaches each replica's origin-http sidecar. */
+export const ORIGIN_REPLICAS_SERVICE = `${RTMP_ORIGIN}-replicas`;
 export const RTMP_PORT = 1935;
 export const HLS_PORT = 8080;
 export const FLV_PORT = 8081;
-/** xiu's HTTP API: only the exporter sidecar reads it, over localhost. */
-export const XIU_API_PORT = 8000;
+/** xiu's HTTP API (it binds every address, so the NetworkPolicy keeps it in the pod): the sidecars read it. */
+export const XIU_API_PORT = xiuContract().defaultApiPort;
 export const ORIGIN_METRICS_PORT = 9102;
 const NAMESPACE = stackNamespace('streaming');
 const CONFIG_DIR = '/etc/xiu';
+const ORIGIN_HTTP_CONFIG = `${RTMP_ORIGIN}-http`;
 const UID = 10001;
-/** Browser players fetch from another origin (play./cdn. hosts). */
-export const CORS_ANNOTATIONS = {
-  'nginx.ingress.kubernetes.io/enable-cors': 'true',
-  'nginx.ingress.kubernetes.io/cors-allow-methods': 'GET, HEAD, OPTIONS',
-  'nginx.ingress.kubernetes.io/cors-allow-origin': '*',
-  'nginx.ingress.kubernetes.io/cors-allow-headers': 'Range, Origin, Accept',
-  'nginx.ingress.kubernetes.io/cors-expose-headers': 'Content-Length, Content-Range',
-} as const;
 
 const defaults = {
   replicas: 1,
@@ -51,9 +61,10 @@ const defaults = {
 };
 
 /**
- * xiu's TOML configuration; HLS and HTTP-FLV on their own ports so each can be routed and scaled apart. With
- * ingest auth, push needs `?token=` equal to the `[authsecret]` password (a placeholder here, see ingest-auth.ts);
- * pull (viewing) never does.
+ * xiu's TOML configuration (keys: xiu-contract.ts). HLS and HTTP-FLV listen on their own ports, which only the
+ * origin-http sidecar uses. With ingest auth, push needs `?token=` equal to the `[authsecret]` password (a
+ * placeholder here, see ingest-auth.ts); pull (viewing) never does. `[authsecret]` is written either way: xiu
+ * requires the table and does not start without it.
  */
 export const xiuConfig = (o: OriginSettings): string =>
   [
@@ -68,8 +79,7 @@ export const xiuConfig = (o: OriginSettings): string =>
     `enabled = ${o.httpFlv}`,
     `port = ${FLV_PORT}`,
     '',
-    '# Segments are cut on keyframes: publishers set their keyframe interval to the target segment length.',
-    `# target segment length: ${o.segmentSeconds}s`,
+    `# Segments are cut at the first keyframe after ${xiuContract().hlsSegmentSeconds} s; xiu has no setting for it.`,
     '[hls]',
     `enabled = ${o.hls}`,
     `port = ${HLS_PORT}`,
@@ -78,56 +88,73 @@ export const xiuConfig = (o: OriginSettings): string =>
     '[httpapi]',
     `port = ${XIU_API_PORT}`,
     '',
-    ...(o.ingestAuth.enabled ? ['[authsecret]', 'key = ""', `password = "${TOKEN_PLACEHOLDER}"`, ''] : []),
+    '[authsecret]',
+    'key = ""',
+    `password = "${o.ingestAuth.enabled ? TOKEN_PLACEHOLDER : ''}"`,
+    '',
     '[log]',
     `level = "${o.logLevel}"`,
     '',
   ].join('\n');
 
+const ORIGIN_HTTP_PORTS = { api: XIU_API_PORT, flv: FLV_PORT } as const;
+
 const base = (ctx: BaseContext): K8sObject[] => {
   const o = originSettings(ctx.fleet);
   const config = xiuConfig(o);
+  const httpConfig = { 'nginx.conf': originHttpNginxConfig(ORIGIN_HTTP_PORTS), 'origin.js': originHttpScript(ORIGIN_HTTP_PORTS) };
   const auth = o.ingestAuth.enabled;
   const configFile = `${auth ? RENDERED_CONFIG_DIR : CONFIG_DIR}/config.toml`;
-  const mediaPorts = [...(o.hls ? [HLS_PORT] : []), ...(o.httpFlv ? [FLV_PORT] : [])];
+  const xiu = xiuContract();
   return [
     configMap({ name: `${RTMP_ORIGIN}-config`, namespace: NAMESPACE, stack: 'streaming', app: RTMP_ORIGIN, data: { 'config.toml': config } }),
+    configMap({ name: ORIGIN_HTTP_CONFIG, namespace: NAMESPACE, stack: 'streaming', app: RTMP_ORIGIN, data: httpConfig }),
     ...(auth ? [ingestSecret({ app: RTMP_ORIGIN, namespace: NAMESPACE, remoteKey: o.ingestAuth.remoteKey })] : []),
     deployment({
       name: RTMP_ORIGIN,
       namespace: NAMESPACE,
       stack: 'streaming',
       uid: UID,
-      // Publishers reconnect on their own, but give in-flight segments time to be fetched.
-      terminationGracePeriodSeconds: 30,
-      podAnnotations: configChecksumAnnotation(config),
+      terminationGracePeriodSeconds: terminationGraceSeconds(o.drainSeconds),
+      podAnnotations: configChecksumAnnotation(config, httpConfig['nginx.conf'], httpConfig['origin.js']),
       initContainers: auth ? [renderConfigInit({ image: ctx.repository('nginx'), configDir: CONFIG_DIR })] : undefined,
       containers: [
         {
           name: 'xiu',
           image: ctx.repository('xiu'),
-          args: ['-c', configFile],
+          // The image has no ENTRYPOINT or CMD and /app is not on PATH: name the binary.
+          command: [xiu.binary],
+          args: [xiu.configFlag, configFile],
           ports: [
             { name: 'rtmp', containerPort: RTMP_PORT, protocol: 'TCP' },
             { name: 'hls', containerPort: HLS_PORT, protocol: 'TCP' },
             { name: 'flv', containerPort: FLV_PORT, protocol: 'TCP' },
+            { name: 'api', containerPort: XIU_API_PORT, protocol: 'TCP' },
           ],
           startupProbe: { tcpSocket: { port: 'rtmp' }, periodSeconds: 2, failureThreshold: 30 },
           readinessProbe: { tcpSocket: { port: 'rtmp' }, periodSeconds: 5, failureThreshold: 3 },
-          // Liveness on the HLS listener, but TCP: xiu's HLS server answers 404 to every path that is not a live
-          // playlist or segment (there is no health path), so an httpGet would restart idle origins forever; and
-          // its HTTP API listens on localhost only, out of the kubelet's reach.
-          livenessProbe: { tcpSocket: { port: o.hls ? 'hls' : o.httpFlv ? 'flv' : 'rtmp' }, periodSeconds: 10, failureThreshold: 6 },
+          // Alive = xiu's HTTP API answers (`GET /` prints its usage; api.rs). Ready = it accepts RTMP. The media
+          // servers have no health path (everything unknown is a 404).
+          livenessProbe: { httpGet: { path: '/', port: 'api' }, periodSeconds: 10, failureThreshold: 6 },
+          lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', drainScript(RTMP_PORT, o.drainSeconds)] } } },
           resources: toK8sResources(defaults.resources),
           securityContext: restrictedContainer(),
           volumeMounts: [
             { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
             ...(auth ? [{ name: 'rendered-config', mountPath: RENDERED_CONFIG_DIR, readOnly: true }] : []),
-            { name: 'hls-segments', mountPath: '/var/lib/xiu' },
+            { name: 'hls-segments', mountPath: XIU_WORKDIR },
             { name: 'tmp', mountPath: '/tmp' },
           ],
-          workingDir: '/var/lib/xiu',
+          // xiu writes HLS to ./<app>/<stream>/ of its working directory; origin-http reads it from there.
+          workingDir: XIU_WORKDIR,
         },
+        originHttpContainer({
+          image: ctx.repository('nginx'),
+          apiPort: XIU_API_PORT,
+          drainSeconds: o.drainSeconds,
+          configVolume: 'http-config',
+          mediaVolume: 'hls-segments',
+        }),
         {
           // Turns xiu's HTTP API into Prometheus metrics (ORIGIN_METRICS).
           name: 'exporter',
@@ -142,23 +169,28 @@ const base = (ctx: BaseContext): K8sObject[] => {
       ],
       volumes: [
         { name: 'config', configMap: { name: `${RTMP_ORIGIN}-config` } },
+        { name: 'http-config', configMap: { name: ORIGIN_HTTP_CONFIG } },
         ...(auth ? [renderedConfigVolume()] : []),
+        // xiu keeps 6 segments per stream on disk (xiu-contract.ts) and deletes older ones.
         emptyDir('hls-segments', '2Gi'),
         emptyDir('tmp', '64Mi'),
       ],
     }),
-    // Viewing (HLS/FLV) is a ClusterIP Service, reached only through the edge and the ingress; RTMP has its own.
+    // Metrics only: viewers reach the replicas through the headless Service below, publishers through RTMP's own.
     service({
       name: RTMP_ORIGIN,
       namespace: NAMESPACE,
       stack: 'streaming',
       app: RTMP_ORIGIN,
-      ports: [
-        // appProtocol tells Istio's sidecars these are HTTP (port names alone would leave them to sniffing).
-        { name: 'hls', port: HLS_PORT, targetPort: 'hls', protocol: 'TCP', appProtocol: 'http' },
-        { name: 'flv', port: FLV_PORT, targetPort: 'flv', protocol: 'TCP', appProtocol: 'http' },
-        { name: 'metrics', port: ORIGIN_METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' },
-      ],
+      ports: [{ name: 'metrics', port: ORIGIN_METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }],
+    }),
+    headlessService({
+      name: ORIGIN_REPLICAS_SERVICE,
+      namespace: NAMESPACE,
+      stack: 'streaming',
+      app: RTMP_ORIGIN,
+      // appProtocol tells Istio's sidecars this is HTTP (port names alone would leave it to sniffing).
+      ports: [{ name: 'media', port: ORIGIN_MEDIA_PORT, targetPort: 'media', protocol: 'TCP', appProtocol: 'http' }],
     }),
     podDisruptionBudget({ app: RTMP_ORIGIN, namespace: NAMESPACE, stack: 'streaming' }),
     serviceMonitor({ app: RTMP_ORIGIN, namespace: NAMESPACE, stack: 'streaming', port: 'metrics' }),
@@ -168,12 +200,10 @@ const base = (ctx: BaseContext): K8sObject[] => {
       rules: [
         // Publishers: straight from the load balancer (client address kept), or via ingress-nginx's TCP map.
         { from: [ANYWHERE, fromNamespace(INGRESS_NAMESPACE)], ports: [RTMP_PORT] },
-        {
-          from: [fromNamespace(INGRESS_NAMESPACE), fromNamespace(MESH_INGRESS_NAMESPACE), fromApp('edge-cache')],
-          ports: mediaPorts,
-        },
+        // Viewers only through the edge; xiu's own HTTP ports and API stay inside the pod.
+        { from: [fromApp('edge-cache')], ports: [ORIGIN_MEDIA_PORT] },
         { from: [fromNamespace(MONITORING_NAMESPACE)], ports: [ORIGIN_METRICS_PORT] },
-      ].filter((r) => r.ports.length > 0),
+      ],
     }),
   ];
 };
@@ -198,72 +228,30 @@ const rtmpService = ({ cluster }: ClusterContext): IService & K8sObject => {
 const meshObjects = (ctx: ClusterContext): K8sObject[] => {
   const o = originSettings(ctx.fleet);
   const hosts = streamingHosts(ctx.cluster.domain);
-  // The gateway lives with the origin: the stack's one always-present component.
-  return [
-    ...meshGateway({
-      hosts: [hosts.api, hosts.cdn, hosts.play, ...(o.hls ? [hosts.hls] : []), ...(o.httpFlv ? [hosts.flv] : []), ...publicStreamingAppHosts(ctx.fleet, ctx.cluster.domain)],
-      clusterIssuer: ctx.environment.clusterIssuer,
-    }),
-    ...(o.hls ? [virtualService({ app: RTMP_ORIGIN, name: `${RTMP_ORIGIN}-hls`, host: hosts.hls, routes: [{ prefix: '/', service: RTMP_ORIGIN, port: HLS_PORT, kind: 'media' }] })] : []),
-    ...(o.httpFlv ? [virtualService({ app: RTMP_ORIGIN, name: `${RTMP_ORIGIN}-flv`, host: hosts.flv, routes: [{ prefix: '/', service: RTMP_ORIGIN, port: FLV_PORT, kind: 'media' }] })] : []),
-  ];
+  // The gateway lives with the origin: the stack's one always-present component. Its routes are the edge's.
+  return meshGateway({
+    hosts: [hosts.api, hosts.cdn, hosts.play, ...(o.hls ? [hosts.hls] : []), ...(o.httpFlv ? [hosts.flv] : []), ...publicStreamingAppHosts(ctx.fleet, ctx.cluster.domain)],
+    clusterIssuer: ctx.environment.clusterIssuer,
+  });
 };
 
 /** Namespace-wide policies (the origin is the stack's one always-present component) and the origin's own. */
 const meshPolicies = (): K8sObject[] => [
-    ...meshNamespacePolicies(),
-    destinationRule({ app: RTMP_ORIGIN, service: RTMP_ORIGIN, maxConnections: 4096 }),
-    permissivePorts({ app: RTMP_ORIGIN, ports: [RTMP_PORT, ORIGIN_METRICS_PORT] }),
-    authorizationPolicy({
-      app: RTMP_ORIGIN,
-      allows: [
-        { ports: [RTMP_PORT, ORIGIN_METRICS_PORT] },
-        { namespaces: [MESH_INGRESS_NAMESPACE, NAMESPACE], ports: [HLS_PORT, FLV_PORT] },
-      ],
-    }),
+  ...meshNamespacePolicies(),
+  // The edge reaches each replica by its pod address; the sidecar forwards to that address (a headless Service is
+  // an ORIGINAL_DST cluster in Istio) and, with this rule, over mTLS.
+  destinationRule({ app: RTMP_ORIGIN, service: ORIGIN_REPLICAS_SERVICE, maxConnections: 4096 }),
+  permissivePorts({ app: RTMP_ORIGIN, ports: [RTMP_PORT, ORIGIN_METRICS_PORT] }),
+  authorizationPolicy({
+    app: RTMP_ORIGIN,
+    allows: [{ ports: [RTMP_PORT, ORIGIN_METRICS_PORT] }, { namespaces: [NAMESPACE], ports: [ORIGIN_MEDIA_PORT] }],
+  }),
 ];
 
-const nginxIngresses = ({ cluster, environment, fleet }: ClusterContext): K8sObject[] => {
-  const o = originSettings(fleet);
-  const hosts = streamingHosts(cluster.domain);
-  return [
-    ...(o.hls
-      ? [
-          tlsIngress({
-            name: `${RTMP_ORIGIN}-hls`,
-            namespace: NAMESPACE,
-            stack: 'streaming',
-            app: RTMP_ORIGIN,
-            host: hosts.hls,
-            clusterIssuer: environment.clusterIssuer,
-            serviceName: RTMP_ORIGIN,
-            servicePort: 'hls',
-            annotations: { ...CORS_ANNOTATIONS },
-          }),
-        ]
-      : []),
-    ...(o.httpFlv
-      ? [
-          tlsIngress({
-            name: `${RTMP_ORIGIN}-flv`,
-            namespace: NAMESPACE,
-            stack: 'streaming',
-            app: RTMP_ORIGIN,
-            host: hosts.flv,
-            clusterIssuer: environment.clusterIssuer,
-            serviceName: RTMP_ORIGIN,
-            servicePort: 'flv',
-            // HTTP-FLV is one long response: no buffering, hour-long read/send timeouts.
-            annotations: {
-              ...CORS_ANNOTATIONS,
-              'nginx.ingress.kubernetes.io/proxy-buffering': 'off',
-              'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
-              'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
-            },
-          }),
-        ]
-      : []),
-  ];
+/** Scale-in removes one replica per drain period (origin-drain.ts); scale-up is as fast as every HPA's. */
+const scaler = (a: Autoscaling, ctx: BaseContext): K8sObject[] => {
+  const o = originSettings(ctx.fleet);
+  return [horizontalPodAutoscaler(rtmpOrigin, a, { policies: [originScaleDownPolicy(o.drainSeconds)] })];
 };
 
 export const rtmpOrigin: Component = {
@@ -275,7 +263,7 @@ export const rtmpOrigin: Component = {
   images: [
     { image: 'xiu', via: 'transformer' },
     { image: 'xiu-exporter', via: 'transformer' },
-    // The config-render init container.
+    // The origin-http sidecar and the config-render init container.
     { image: 'nginx', via: 'transformer' },
   ],
   workload: {
@@ -288,6 +276,7 @@ export const rtmpOrigin: Component = {
   defaults,
   base,
   withCapability: { mesh: meshPolicies },
-  cluster: (ctx) => [rtmpService(ctx), ...(onMesh(ctx.cluster) ? meshObjects(ctx) : nginxIngresses(ctx))],
+  scaler,
+  cluster: (ctx) => [rtmpService(ctx), ...(onMesh(ctx.cluster) ? meshObjects(ctx) : [])],
   clusterPatches: ({ cluster }) => (onMesh(cluster) ? [meshNamespacePatch()] : []),
 };

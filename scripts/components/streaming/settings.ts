@@ -7,7 +7,8 @@ export interface OriginSettings {
   readonly hls: boolean;
   readonly httpFlv: boolean;
   readonly gopCache: number;
-  readonly segmentSeconds: number;
+  /** Upper bound of a removed replica's drain (see rtmp-origin.ts); its grace period adds a margin. */
+  readonly drainSeconds: number;
   readonly logLevel: string;
   readonly ingestAuth: { readonly enabled: boolean; readonly remoteKey: string };
 }
@@ -29,7 +30,7 @@ export const originSettings = (fleet: Pick<Fleet, 'streaming'>): OriginSettings 
     hls: o.hls ?? true,
     httpFlv: o.httpFlv ?? true,
     gopCache: o.gopCache ?? 1,
-    segmentSeconds: o.segmentSeconds ?? 2,
+    drainSeconds: o.drainSeconds ?? 120,
     logLevel: o.logLevel ?? 'info',
     ingestAuth: {
       enabled: o.ingestAuth?.enabled ?? true,

@@ -23,17 +23,17 @@ const IngestAuthSchema = Type.Object(
 
 const OriginSchema = Type.Object(
   {
-    hls: Type.Optional(Type.Boolean({ description: 'Serve HLS (default true); the CDN edge and the player need it' })),
-    httpFlv: Type.Optional(Type.Boolean({ description: 'Serve HTTP-FLV on flv.<domain> (default true)' })),
+    hls: Type.Optional(Type.Boolean({ description: 'Serve HLS through the edge on cdn.<domain> and hls.<domain> (default true); the player needs it' })),
+    httpFlv: Type.Optional(Type.Boolean({ description: 'Serve HTTP-FLV through the edge on flv.<domain> (default true)' })),
     gopCache: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 10, description: 'GOPs xiu keeps per stream for instant playback start (default 1)' }),
     ),
-    segmentSeconds: Type.Optional(
+    drainSeconds: Type.Optional(
       Type.Integer({
-        minimum: 1,
-        maximum: 20,
+        minimum: 10,
+        maximum: 1200,
         description:
-          'Target HLS segment length in seconds (default 2). xiu cuts on keyframes, so publishers set their keyframe interval to it; the edge caches playlists for half of it',
+          'How long a removed origin replica (rollout, scale-in) waits for its publishers to finish before it closes their connections so they reconnect to another replica (default 120)',
       }),
     ),
     logLevel: Type.Optional(
@@ -51,7 +51,7 @@ const OriginSchema = Type.Object(
 const EdgeSchema = Type.Object(
   {
     segmentTtlSeconds: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'How long the edge caches media segments (default 600; segments never change)' }),
+      Type.Integer({ minimum: 1, description: 'How long the edge caches media segments (default 600; a segment URI names its publish session, so its bytes never change)' }),
     ),
     cacheSize: Type.Optional(
       Type.String({ pattern: '^[0-9]+[mg]$', description: 'nginx proxy_cache max_size per pod (default 4g)' }),

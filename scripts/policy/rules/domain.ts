@@ -85,8 +85,48 @@ const byCluster = (apps: readonly AppContext[]): AppContext[][] => {
 };
 
 const UPSTREAM_SERVER = /upstream\s+[\w-]+\s*\{[^}]*?\bserver\s+([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?:(\d+)/g;
+/** `set $var <svc>.<ns>.svc…;`: a Service name nginx resolves per request (its `resolver`), used as `http://$var:port`. */
+const RESOLVED_NAME = /\bset\s+\$([\w]+)\s+(([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?)\s*;/g;
 
-/** Every nginx `upstream { server <svc>.<ns>.svc…:<port> }` points at a Service port of the same cluster. */
+interface UpstreamRef {
+  readonly name: string;
+  readonly ns: string;
+  readonly port: string;
+  /** Resolved per request and tried replica by replica: only a headless Service answers with every replica. */
+  readonly perReplica: boolean;
+  readonly host?: string;
+}
+
+const upstreamRefs = (text: string): UpstreamRef[] => [
+  ...[...text.matchAll(UPSTREAM_SERVER)].map((m) => ({ name: m[1]!, ns: m[2]!, port: m[3]!, perReplica: false })),
+  ...[...text.matchAll(RESOLVED_NAME)].flatMap((m) => {
+    const [, variable, host, name, ns] = m as unknown as [string, string, string, string, string];
+    const ports = [...text.matchAll(new RegExp(`proxy_pass\\s+https?://\\$${variable}:(\\d+)`, 'g'))].map((p) => p[1]!);
+    return [...new Set(ports)].map((port) => ({ name, ns, port, perReplica: true, host }));
+  }),
+];
+
+/** Why an edge upstream reference does not reach the origin, or undefined when it does. */
+const upstreamProblem = (ref: UpstreamRef, text: string, svc: { raw: Record<string, unknown> } | undefined): string | undefined => {
+  const ports = objs(obj(svc?.raw.spec).ports).map((p) => Number(p.port));
+  if (svc === undefined) return `no Service ${ref.ns}/${ref.name} on this cluster`;
+  if (!ports.includes(Number(ref.port))) return `Service ${ref.ns}/${ref.name} has no port ${ref.port} (${ports.join(', ')})`;
+  if (ref.perReplica && obj(svc.raw.spec).clusterIP !== 'None') {
+    return `Service ${ref.ns}/${ref.name} is not headless: its name resolves to one virtual IP, so the edge cannot try each replica for a stream`;
+  }
+  // Under Istio the sidecar routes by Host; nginx's default ($proxy_host, with the port, or an upstream block's name)
+  // matches no Service and leaves the mesh in plaintext, which STRICT mTLS rejects.
+  if (ref.perReplica && !new RegExp(`proxy_set_header\\s+Host\\s+${ref.host!.replace(/\./g, '\\.')}\\s*;`).test(text)) {
+    return `requests to ${ref.host} do not carry Host ${ref.host}, which a mesh sidecar routes by`;
+  }
+  return undefined;
+};
+
+/**
+ * Every nginx upstream naming a Service — `upstream { server <svc>.<ns>.svc…:<port> }`, or a name resolved per
+ * request (`set $v <svc>.<ns>.svc…;` + `proxy_pass http://$v:<port>`) — points at a Service port of the same cluster;
+ * a per-request name must be a headless Service and be sent as the Host header.
+ */
 export const edgeUpstream: FleetRule = (apps) =>
   byCluster(apps).flatMap((group) => {
     const services = group.flatMap((a) => a.objects.filter((o) => o.kind === 'Service' && o.apiVersion === 'v1'));
@@ -95,13 +135,11 @@ export const edgeUpstream: FleetRule = (apps) =>
         .filter((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1')
         .flatMap((o) =>
           Object.entries(strMap(o.raw.data)).flatMap(([key, text]) =>
-            [...text.matchAll(UPSTREAM_SERVER)].flatMap((m) => {
-              const [, name, ns, port] = m as unknown as [string, string, string, string];
-              const svc = services.find((s) => s.name === name && s.effectiveNamespace === ns);
-              const ports = objs(obj(svc?.raw.spec).ports).map((p) => Number(p.port));
-              if (svc !== undefined && ports.includes(Number(port))) return [];
-              const why = svc === undefined ? `no Service ${ns}/${name} on this cluster` : `Service ${ns}/${name} has no port ${port} (${ports.join(', ')})`;
-              return [{ app, rule: 'domain/edge-upstream', object: o, field: `data.${key}`, message: `upstream ${name}.${ns}:${port}: ${why}` }];
+            upstreamRefs(text).flatMap((ref) => {
+              const svc = services.find((s) => s.name === ref.name && s.effectiveNamespace === ref.ns);
+              const why = upstreamProblem(ref, text, svc);
+              if (why === undefined) return [];
+              return [{ app, rule: 'domain/edge-upstream', object: o, field: `data.${key}`, message: `upstream ${ref.name}.${ref.ns}:${ref.port}: ${why}` }];
             }),
           ),
         ),

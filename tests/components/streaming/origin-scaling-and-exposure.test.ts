@@ -1,5 +1,6 @@
 // Inventory edits as a user makes them, checked on the rendered (Kustomize-built) output: scaling the dev origin
-// 1 → 3 → 2 touches exactly one line each time, and `rtmpExposure: ingress-tcp` swaps the RTMP load balancer for
+// 1 → 3 → 2 touches exactly one line each time (the edge finds replicas through the headless Service, so nothing
+// else names them), and `rtmpExposure: ingress-tcp` swaps the RTMP load balancer for
 // a ClusterIP Service the ingress controller's TCP map targets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -53,6 +54,13 @@ describe('rtmpExposure: ingress-tcp', () => {
     const rules = (fleet.find('dev-k3d', 'streaming', 'NetworkPolicy', 'rtmp-origin-ingress').spec as any).ingress as any[];
     const rtmp = rules.find((r) => r.ports.some((p: { port: number }) => p.port === 1935));
     expect(rtmp.from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
+  });
+
+  it('changes only how publishers arrive: viewers still reach the edge, which reaches the replicas headlessly', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests narrow what they read
+    const backends = (name: string): unknown => (fleet.find('dev-k3d', 'streaming', 'Ingress', name).spec as any).rules[0].http.paths.map((p: any) => p.backend.service.name);
+    for (const name of ['edge-cache', 'rtmp-origin-hls', 'rtmp-origin-flv']) expect(backends(name)).toEqual(['edge-cache']);
+    expect(fleet.find('dev-k3d', 'streaming', 'Service', 'rtmp-origin-replicas').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
   });
 
   it('leaves the other clusters on their load balancer', () => {

@@ -1,5 +1,9 @@
 // The streaming stack as Argo CD would apply it: the shipped fleet generated and built with real Kustomize.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EDGE_UPSTREAM } from '../../../scripts/components/streaming/edge-cache.ts';
+import { ORIGIN_MEDIA_PORT } from '../../../scripts/components/streaming/origin-http.ts';
+import { ORIGIN_REPLICAS_SERVICE } from '../../../scripts/components/streaming/rtmp-origin.ts';
+import { xiuContract } from '../../../scripts/components/streaming/xiu-contract.ts';
 import { podSpecOf, renderFleetBuilds, type BuiltObject, type RenderedFleet } from '../../support/rendered.ts';
 
 /** Streaming clusters of the shipped inventory, their environment's ClusterIssuer and mesh capability. */
@@ -25,6 +29,9 @@ afterAll(async () => fleet?.dispose());
 
 const streaming = (cluster: string): BuiltObject[] => fleet.objects(cluster, 'streaming');
 const spec = (o: BuiltObject): Any => o.spec as Any;
+/** A container of the origin pod, by name. */
+const originContainer = (cluster: string, name: string): Any =>
+  (podSpecOf(fleet.find(cluster, 'streaming', 'Deployment', 'rtmp-origin')) as Any).containers.find((c: Any) => c.name === name);
 const workloads = (cluster: string): BuiltObject[] => streaming(cluster).filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(o.kind));
 
 describe('RTMP ingest', () => {
@@ -37,15 +44,22 @@ describe('RTMP ingest', () => {
 
   it('annotates the RTMP load balancer for the cluster flavour (aws-nlb) and not on klipper', () => {
     expect(fleet.find('prod-eu-west-1', 'streaming', 'Service', 'rtmp-origin-rtmp').metadata.annotations).toMatchObject({
-      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
     });
     expect(fleet.find('dev-k3d', 'streaming', 'Service', 'rtmp-origin-rtmp').metadata.annotations ?? {}).toEqual({});
   });
 
-  it('keeps viewing (HLS/FLV) off the RTMP Service and publishing off the viewing Service', () => {
-    const viewing = spec(fleet.find('dev-k3d', 'streaming', 'Service', 'rtmp-origin'));
-    expect(viewing.type).toBe('ClusterIP');
-    expect(viewing.ports.map((p: Any) => p.port)).not.toContain(1935);
+  it.each(CLUSTERS)('$cluster: publishing only on the RTMP Service; the rtmp-origin Service carries metrics only', ({ cluster }) => {
+    const metrics = spec(fleet.find(cluster, 'streaming', 'Service', 'rtmp-origin'));
+    expect(metrics.type).toBe('ClusterIP');
+    expect(metrics.ports).toEqual([{ name: 'metrics', port: 9102, protocol: 'TCP', targetPort: 'metrics' }]);
+    // Viewers reach the replicas through the headless Service, on the origin-http port and nothing else.
+    const replicas = spec(fleet.find(cluster, 'streaming', 'Service', ORIGIN_REPLICAS_SERVICE));
+    expect(replicas.ports).toEqual([{ name: 'media', port: ORIGIN_MEDIA_PORT, protocol: 'TCP', targetPort: 'media', appProtocol: 'http' }]);
+  });
+
+  it('the xiu container names the binary (the image has no ENTRYPOINT or CMD)', () => {
+    expect(originContainer('dev-k3d', 'xiu').command).toEqual([xiuContract().binary]);
   });
 
   it('never puts the publish token in a ConfigMap: xiu gets a placeholder, an init container fills it from the ExternalSecret', () => {
@@ -58,30 +72,64 @@ describe('RTMP ingest', () => {
     const pod = podSpecOf(fleet.find('dev-k3d', 'streaming', 'Deployment', 'rtmp-origin')) as Any;
     const init = pod.initContainers[0];
     expect(init.env).toEqual([{ name: 'XIU_PUBLISH_TOKEN', valueFrom: { secretKeyRef: { name: 'rtmp-origin-ingest', key: 'publish-token' } } }]);
-    expect(pod.containers[0].args).toEqual(['-c', '/run/xiu/config.toml']);
+    expect(originContainer('dev-k3d', 'xiu').args).toEqual([xiuContract().configFlag, '/run/xiu/config.toml']);
+    expect(pod.volumes).toContainEqual({ name: 'rendered-config', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
     expect(streaming('dev-k3d').filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
   it('mounts the generated xiu config at /etc/xiu', () => {
     const pod = podSpecOf(fleet.find('dev-k3d', 'streaming', 'Deployment', 'rtmp-origin')) as Any;
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/xiu', readOnly: true });
+    expect(originContainer('dev-k3d', 'xiu').volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/xiu', readOnly: true });
     expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: 'rtmp-origin-config' } });
   });
 });
 
 describe('public HTTP hosts', () => {
-  it.each(NON_MESH)('$cluster: HLS and FLV Ingresses on distinct subdomains with cert-manager TLS from $issuer', ({ cluster, domain, issuer }) => {
+  it.each(NON_MESH)('$cluster: cdn., hls. and flv. Ingresses all send viewers to the edge, with cert-manager TLS from $issuer', ({ cluster, domain, issuer }) => {
+    const cdn = fleet.find(cluster, 'streaming', 'Ingress', 'edge-cache');
+    // hls./flv. keep the names they had when they pointed at the origin (edge-cache.ts says why).
     const hls = fleet.find(cluster, 'streaming', 'Ingress', 'rtmp-origin-hls');
     const flv = fleet.find(cluster, 'streaming', 'Ingress', 'rtmp-origin-flv');
-    for (const [ing, host] of [[hls, `hls.${domain}`], [flv, `flv.${domain}`]] as const) {
+    for (const [ing, host] of [[cdn, `cdn.${domain}`], [hls, `hls.${domain}`], [flv, `flv.${domain}`]] as const) {
       expect(spec(ing).ingressClassName).toBe('nginx');
       expect(spec(ing).rules[0].host).toBe(host);
+      expect(spec(ing).rules[0].http.paths.map((p: Any) => p.backend.service)).toEqual([{ name: 'edge-cache', port: { name: 'http' } }]);
       expect(spec(ing).tls).toEqual([{ hosts: [host], secretName: `${ing.metadata.name}-tls` }]);
       expect(ing.metadata.annotations!['cert-manager.io/cluster-issuer']).toBe(issuer);
-      expect(ing.metadata.annotations!['nginx.ingress.kubernetes.io/enable-cors']).toBe('true');
+      // The edge sets CORS itself, identically on mesh clusters; a second set from ingress-nginx would duplicate it.
+      expect(ing.metadata.annotations!['nginx.ingress.kubernetes.io/enable-cors']).toBeUndefined();
     }
-    expect(spec(hls).tls[0].secretName).not.toBe(spec(flv).tls[0].secretName);
-    expect(flv.metadata.annotations!['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+    expect(new Set([cdn, hls, flv].map((i) => spec(i).tls[0].secretName)).size).toBe(3);
+    expect(flv.metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/proxy-buffering': 'off',
+      'nginx.ingress.kubernetes.io/proxy-read-timeout': '30',
+    });
+  });
+
+  it.each(CLUSTERS)('$cluster: no public route reaches the origin directly', ({ cluster }) => {
+    for (const o of streaming(cluster)) {
+      if (o.kind === 'Ingress') {
+        for (const r of spec(o).rules) for (const p of r.http.paths) expect(p.backend.service.name, o.metadata.name).not.toMatch(/^rtmp-origin/);
+      }
+      if (o.kind === 'VirtualService') {
+        for (const r of spec(o).http) for (const d of r.route) expect(d.destination.host, o.metadata.name).not.toMatch(/^rtmp-origin/);
+      }
+    }
+  });
+
+  it.each(MESH)('$cluster: the cdn., hls. and flv. VirtualServices route to the edge; FLV (a stream) has no timeout', ({ cluster, domain }) => {
+    const edge = { host: 'edge-cache.streaming.svc.cluster.local', port: { number: 80 } };
+    for (const [name, host] of [['edge-cache', 'cdn'], ['rtmp-origin-hls', 'hls'], ['rtmp-origin-flv', 'flv']] as const) {
+      const vs = spec(fleet.find(cluster, 'streaming', 'VirtualService', name));
+      expect(vs.hosts).toEqual([`${host}.${domain}`]);
+      expect(vs.http.map((r: Any) => r.route)).toEqual([[{ destination: edge }]]);
+    }
+    const flv = spec(fleet.find(cluster, 'streaming', 'VirtualService', 'rtmp-origin-flv')).http[0];
+    expect(flv.timeout).toBeUndefined();
+    expect(flv.retries.perTryTimeout).toBeUndefined();
+    expect(flv.retries.retryOn).not.toContain('5xx');
+    const hls = spec(fleet.find(cluster, 'streaming', 'VirtualService', 'rtmp-origin-hls')).http[0];
+    expect(hls.timeout).toBe('300s');
   });
 
   it.each(CLUSTERS)('$cluster: every Ingress host+path and every VirtualService host+prefix is unique', ({ cluster }) => {
@@ -106,24 +154,52 @@ describe('public HTTP hosts', () => {
 });
 
 describe('CDN edge', () => {
-  it.each(CLUSTERS)('$cluster: the nginx upstream is the origin Service and port that exist in the build', ({ cluster }) => {
+  it.each(CLUSTERS)('$cluster: the edge asks every replica through the headless Service and port that exist in the build', ({ cluster }) => {
     const conf = fleet.find(cluster, 'streaming', 'ConfigMap', 'edge-cache-config').data!['nginx.conf']!;
-    const m = /upstream origin \{ server ([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local:(\d+);/.exec(conf);
+    expect(EDGE_UPSTREAM.service).toBe(ORIGIN_REPLICAS_SERVICE);
+    const m = /set \$origin_replicas ([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local;/.exec(conf);
     expect(m).not.toBeNull();
-    const [, name, namespace, port] = m!;
+    const [, name, namespace] = m!;
+    expect(`${name}.${namespace}.svc.cluster.local`).toBe(EDGE_UPSTREAM.host);
+    const ports = [...conf.matchAll(/proxy_pass http:\/\/\$origin_replicas:(\d+);/g)].map((p) => Number(p[1]));
+    expect(ports.length).toBe(3); // playlists, segments, FLV
+    expect(new Set(ports)).toEqual(new Set([EDGE_UPSTREAM.port]));
     const svc = fleet.find(cluster, 'streaming', 'Service', name!);
     expect(svc.metadata.namespace).toBe(namespace);
-    expect(spec(svc).ports.map((p: Any) => p.port)).toContain(Number(port));
+    // Headless, and listing replicas that are not ready (a draining one still serves its streams).
+    expect(spec(svc).clusterIP).toBe('None');
+    expect(spec(svc).publishNotReadyAddresses).toBe(true);
+    const media = spec(svc).ports.find((p: Any) => p.name === 'media');
+    expect(media.port).toBe(EDGE_UPSTREAM.port);
     expect(spec(svc).selector['app.kubernetes.io/name']).toBe('rtmp-origin');
+    // The port the Service targets is the origin-http sidecar's.
+    expect(originContainer(cluster, 'origin-http').ports).toContainEqual({ name: media.targetPort, containerPort: EDGE_UPSTREAM.port, protocol: 'TCP' });
+    // Istio routes by the Host header: the Service's name.
+    expect(conf).toContain(`proxy_set_header Host ${EDGE_UPSTREAM.host};`);
   });
 
-  it('caches playlists briefly and segments long, with lock, stale-while-revalidate and a cache status header', () => {
+  it('a 404 from a replica means "not here": nginx tries the next replica and never caches it', () => {
     const conf = fleet.find('dev-k3d', 'streaming', 'ConfigMap', 'edge-cache-config').data!['nginx.conf']!;
-    expect(conf).toMatch(/\\\.m3u8\$ \{\n\s+if[^\n]+\n\s+proxy_cache_valid 200 1s;/);
-    expect(conf).toMatch(/proxy_cache_valid 200 600s;/);
-    for (const d of ['proxy_cache_lock on;', 'proxy_cache_background_update on;', 'add_header X-Cache-Status $upstream_cache_status always;']) {
-      expect(conf).toContain(d);
-    }
+    expect(conf).toContain('proxy_next_upstream error timeout http_404 http_502 http_503 http_504;');
+    expect(conf).toContain('proxy_next_upstream_tries 0;');
+    expect(conf).toMatch(/resolver kube-dns\.kube-system\.svc\.cluster\.local valid=\d+s/);
+    for (const m of conf.matchAll(/proxy_cache_valid ([^;]+);/g)) expect(m[1]).toMatch(/^200 \d+s$/);
+  });
+
+  it('caches playlists briefly and segments long, with lock, stale-while-updating and a cache status header', () => {
+    const conf = fleet.find('dev-k3d', 'streaming', 'ConfigMap', 'edge-cache-config').data!['nginx.conf']!;
+    const block = (suffix: string): string => new RegExp(`location ~ "[^"]+${suffix}\\$" \\{\\n([\\s\\S]*?)\\n {4}\\}`).exec(conf)![1]!;
+    const playlist = block('m3u8');
+    expect(playlist).toContain('proxy_cache_valid 200 1s;');
+    expect(playlist).toContain('proxy_cache_lock on;');
+    expect(playlist).toContain('proxy_cache_use_stale updating;');
+    const segment = block('ts');
+    expect(segment).toContain('proxy_cache_valid 200 600s;');
+    expect(segment).toContain('proxy_cache_lock on;');
+    const flv = block('flv');
+    expect(flv).toContain('proxy_buffering off;');
+    expect(flv).toContain('proxy_cache off;');
+    expect(conf).toContain('add_header X-Cache-Status $upstream_cache_status always;');
     expect(conf).toContain('access_log syslog:server=127.0.0.1:5531,tag=nginx edge;');
   });
 });
@@ -138,7 +214,10 @@ describe('workload hardening', () => {
       expect(c.resources.requests.cpu, c.name).toBeDefined();
       expect(c.resources.requests.memory, c.name).toBeDefined();
       expect(c.resources.limits.memory, c.name).toBeDefined();
-      expect(c.securityContext).toEqual({
+      // A container may run as its image's own user (the origin-http sidecar: nginx's), never as root.
+      const { runAsUser, ...restricted } = c.securityContext;
+      if (runAsUser !== undefined) expect(runAsUser, c.name).toBeGreaterThan(0);
+      expect(restricted).toEqual({
         allowPrivilegeEscalation: false,
         capabilities: { drop: ['ALL'] },
         readOnlyRootFilesystem: true,
@@ -159,11 +238,22 @@ describe('workload hardening', () => {
     expect(names).toEqual(['edge-cache', 'player', 'rtmp-origin', ...OTT.map((a) => `ott-${a}`)].sort());
   });
 
-  it('origin: startup probe, readiness on RTMP, liveness on the HLS port (TCP: xiu has no health path)', () => {
-    const xiu = (podSpecOf(fleet.find('dev-k3d', 'streaming', 'Deployment', 'rtmp-origin')) as Any).containers[0];
+  it('origin: startup and readiness on RTMP, liveness on xiu\'s API root (its media servers have no health path); the sidecar on /healthz', () => {
+    const xiu = originContainer('dev-k3d', 'xiu');
     expect(xiu.startupProbe.tcpSocket.port).toBe('rtmp');
     expect(xiu.readinessProbe.tcpSocket.port).toBe('rtmp');
-    expect(xiu.livenessProbe.tcpSocket.port).toBe('hls');
+    // `GET /` answers xiu's usage text (Checked: https://github.com/harlanc/xiu @ v0.13.0 : application/xiu/src/api.rs).
+    expect(xiu.livenessProbe.httpGet).toEqual({ path: '/', port: 'api' });
+    expect(xiu.ports).toContainEqual({ name: 'api', containerPort: xiuContract().defaultApiPort, protocol: 'TCP' });
+    expect(originContainer('dev-k3d', 'origin-http').readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'media' });
+  });
+
+  it.each(CLUSTERS)('$cluster origin: a drained exit (default drain 120 s): grace 135 s, preStop on xiu and on origin-http', ({ cluster }) => {
+    const pod = podSpecOf(fleet.find(cluster, 'streaming', 'Deployment', 'rtmp-origin')) as Any;
+    expect(pod.terminationGracePeriodSeconds).toBe(135);
+    expect(originContainer(cluster, 'xiu').lifecycle.preStop.exec.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(originContainer(cluster, 'xiu').lifecycle.preStop.exec.command[2]).toContain('+ 120))');
+    expect(originContainer(cluster, 'origin-http').lifecycle.preStop.exec.command[2]).toContain('+ 130))');
   });
 
   it.each(OTT)('ott-%s: /health liveness, /health/ready readiness, metrics scraped, traces to the collector', (api) => {
@@ -179,6 +269,8 @@ describe('replicas and autoscaling', () => {
   it('prod origin is owned by an HPA v2 on CPU and memory with the inventory behaviour, and the Deployment has no replica count', () => {
     const hpa = spec(fleet.find('prod-eu-west-1', 'streaming', 'HorizontalPodAutoscaler', 'rtmp-origin'));
     expect(hpa).toMatchObject({ minReplicas: 3, maxReplicas: 12, behavior: { scaleDown: { stabilizationWindowSeconds: 600 } } });
+    // One replica per drain period (grace 135 s + 15 s), so one replica's publishers reconnect at a time.
+    expect(hpa.behavior.scaleDown).toMatchObject({ selectPolicy: 'Min', policies: [{ type: 'Pods', value: 1, periodSeconds: 150 }] });
     expect(hpa.metrics.map((m: Any) => m.resource.name)).toEqual(['cpu', 'memory']);
     expect(spec(fleet.find('prod-eu-west-1', 'streaming', 'Deployment', 'rtmp-origin')).replicas).toBeUndefined();
   });
@@ -259,6 +351,10 @@ describe('service mesh', () => {
     }
     const hls = spec(fleet.find(cluster, 'streaming', 'VirtualService', 'rtmp-origin-hls'));
     expect(Number.parseInt(hls.http[0].timeout, 10)).toBeGreaterThan(30);
+    // The edge reaches each replica over mTLS through the headless Service's DestinationRule.
+    const replicas = spec(fleet.find(cluster, 'streaming', 'DestinationRule', ORIGIN_REPLICAS_SERVICE));
+    expect(replicas.host).toBe(EDGE_UPSTREAM.host);
+    expect(replicas.trafficPolicy.tls).toEqual({ mode: 'ISTIO_MUTUAL' });
     const drs = streaming(cluster).filter((o) => o.kind === 'DestinationRule');
     expect(drs.length).toBeGreaterThanOrEqual(8);
     for (const dr of drs) expect(spec(dr).trafficPolicy.outlierDetection.consecutive5xxErrors).toBe(5);
@@ -267,6 +363,9 @@ describe('service mesh', () => {
     const origin = spec(fleet.find(cluster, 'streaming', 'AuthorizationPolicy', 'rtmp-origin'));
     expect(origin.action).toBe('ALLOW');
     expect(origin.rules.flatMap((r: Any) => r.to[0].operation.ports)).toContain('1935');
+    // The media port only from the streaming namespace (the edge), with an mTLS identity.
+    const media = origin.rules.filter((r: Any) => r.to[0].operation.ports.includes(String(ORIGIN_MEDIA_PORT)));
+    expect(media).toEqual([{ from: [{ source: { namespaces: ['streaming'] } }], to: [{ operation: { ports: [String(ORIGIN_MEDIA_PORT)] } }] }]);
   });
 });
 
@@ -288,12 +387,15 @@ describe('network policies', () => {
     expect(rules.some((r: Any) => fromNs(r).includes('monitoring') && r.ports.some((p: Any) => p.port === port))).toBe(true);
   });
 
-  it('edge may reach the origin HLS port, and the origin admits the edge', () => {
+  it('edge may reach the origin-http port, and the origin admits the edge there only (xiu\'s own HTTP ports stay in the pod)', () => {
     expect(policy('dev-k3d', 'edge-cache-egress').egress).toEqual([
-      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'rtmp-origin', 'app.kubernetes.io/name': 'rtmp-origin' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'rtmp-origin', 'app.kubernetes.io/name': 'rtmp-origin' } } }], ports: [{ port: ORIGIN_MEDIA_PORT, protocol: 'TCP' }] },
     ]);
     const origin = policy('dev-k3d', 'rtmp-origin-ingress').ingress;
-    expect(origin.some((r: Any) => r.from.some((p: Any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === 'edge-cache'))).toBe(true);
+    const fromEdge = origin.filter((r: Any) => r.from.some((p: Any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === 'edge-cache'));
+    expect(fromEdge.map((r: Any) => r.ports)).toEqual([[{ port: ORIGIN_MEDIA_PORT, protocol: 'TCP' }]]);
+    const admitted = origin.flatMap((r: Any) => r.ports.map((p: Any) => p.port));
+    for (const internal of [8080, 8081, xiuContract().defaultApiPort]) expect(admitted).not.toContain(internal);
   });
 
   it('APIs may call exactly their dependencies', () => {
