@@ -85,6 +85,12 @@ export const ADDON_VALUES: Readonly<Record<string, Record<string, unknown>>> = {
     kubeProxy: { enabled: false },
     kubeEtcd: { enabled: false },
     coreDns: { enabled: false },
+    // The monitoring stack scrapes the kubelet itself (prometheus.ts: volume stats only, to bound cardinality); the
+    // chart's own kubelet ServiceMonitor would scrape the same endpoint again as a second job="kubelet" (duplicate
+    // series) plus cAdvisor. The operator still maintains the kubelet Service (prometheusOperator.kubeletService,
+    // independent of this switch). Checked: prometheus-community/helm-charts @ kube-prometheus-stack-88.5.3 :
+    // charts/kube-prometheus-stack/templates/exporters/kubelet/servicemonitor.yaml (`if and .Values.kubelet.enabled …`).
+    kubelet: { enabled: false },
   },
   // All four land in the ClusterPolicy the chart renders (templates/clusterpolicy.yaml); the operator then creates
   // the RuntimeClass, the operands and the DCGM exporter's ServiceMonitor.

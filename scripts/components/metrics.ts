@@ -42,14 +42,26 @@ export const EDGE_METRICS = {
   responseTime: 'edge_http_response_time_seconds_hist',
 } as const;
 
-/** Transcoding API and workers; label device = cpu|gpu, profile. */
+/**
+ * Transcoding workers (our ffmpeg-worker images): the stack's own contract, exposed on the workers' `metrics` port.
+ * Labels: `device` = cpu|gpu (worker type), `profile` (the encoding profile name), `resolution` = the rendition's
+ * height as `<n>p` (e.g. 1080p). Histograms are named without _bucket/_sum/_count.
+ */
 export const TRANSCODE_METRICS = {
-  /** Counter; labels: device, profile, status (succeeded|failed|requeued). */
+  /** Counter; labels: device, profile, resolution, status (succeeded|failed|requeued). */
   jobs: 'transcode_jobs_total',
-  /** Histogram; labels: device, profile. */
+  /** Histogram of a job's encoding time (taken → finished); labels: device, profile, resolution. */
   jobDuration: 'transcode_job_duration_seconds',
+  /** Histogram of the time a job waited in the queue (published → taken by a worker); labels: device, profile. */
+  queueTime: 'transcode_job_queue_seconds',
   /** Gauge: jobs in progress on this worker. */
   inProgress: 'transcode_jobs_in_progress',
-  /** Gauge: encoding speed relative to real time (2 = twice as fast as playback). */
+  /** Gauge: encoding speed of the current job relative to real time (2 = twice as fast as playback); labels: device, resolution. */
   speed: 'transcode_speed_ratio',
+  /** Histogram of the VMAF score (0-100) of each finished rendition against its source; labels: device, resolution. */
+  vmaf: 'transcode_vmaf_score',
+  /** Counter of object-storage requests (S3 API, MinIO or AWS); labels: device, operation (get|put|delete|list), status (ok|error). */
+  storageOperations: 'transcode_storage_operations_total',
+  /** Counter of bytes moved to/from object storage; labels: device, direction (read|write). */
+  storageBytes: 'transcode_storage_bytes_total',
 } as const;

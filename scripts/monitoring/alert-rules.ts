@@ -10,8 +10,9 @@ import type { Capability } from '../inventory/schema.ts';
 import { appLabels } from '../lib/labels.ts';
 import type { Cluster, Environment } from '../model/fleet.ts';
 import { KNOWN_EXPORTERS, type KnownExporter } from './known-exporters.ts';
-import { componentMetrics } from './promql.ts';
-import { ALERT_GROUPS, ALERTS, monitoredComponents, rulesAt, type RenderedRule, type RuleSite } from './rules.ts';
+import { checkExpressions, componentMetrics } from './promql.ts';
+import { recordingGroupName, recordingRulesFor, type RecordingRule } from './recording-rules.ts';
+import { ALERT_GROUPS, ALERTS, monitoredComponents, rulesAt, type MonitoredComponent, type RenderedRule, type RuleSite } from './rules.ts';
 import { validateRules } from './validate.ts';
 
 /** Exporters present on the cluster: those without a capability requirement, or whose capability it has. */
@@ -39,21 +40,63 @@ const ruleObject = (component: Component, name: string, rules: readonly Rendered
   return [rule];
 };
 
-/** `<component>-alerts` for the component's base unit; `objects` are its base objects (for its scrape job). */
+/** `<component>-recording-rules`: the component's recording rules (recording-rules.ts), one group. */
+const recordingRuleObject = (component: Component, rules: readonly RecordingRule[]): K8sObject[] => {
+  if (rules.length === 0) return [];
+  const rule: IPrometheusRule & K8sObject = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { name: `${component.name}-recording-rules`, namespace: stackNamespace(component.stack), labels: appLabels(component.name, component.stack) },
+    spec: {
+      groups: [
+        {
+          name: recordingGroupName(component.name),
+          rules: rules.map((r) => ({ record: r.record, expr: r.expr, ...(r.labels ? { labels: { ...r.labels } } : {}) })),
+        },
+      ],
+    },
+  };
+  return [rule];
+};
+
+/**
+ * `<component>-alerts` and `<component>-recording-rules` for the component's base unit; `objects` are its base
+ * objects (for its scrape job).
+ */
 export const componentAlertRules = (ctx: BaseContext, component: Component, objects: readonly K8sObject[]): K8sObject[] => {
   const [monitored] = monitoredComponents([component], () => objects);
-  return ruleObject(component, `${component.name}-alerts`, rulesAt({ at: 'component', component: monitored! }, ctx.fleet.git));
+  return [
+    ...ruleObject(component, `${component.name}-alerts`, rulesAt({ at: 'component', component: monitored! }, ctx.fleet.git)),
+    ...recordingRuleObject(component, recordingRulesFor(monitored!)),
+  ];
 };
 
 /** `<component>-<capability>-alerts` for the component's capability unit. */
 export const capabilityAlertRules = (ctx: BaseContext, component: Component, capability: Capability): K8sObject[] =>
   ruleObject(component, `${component.name}-${capability}-alerts`, rulesAt({ at: 'capability', component: component.name, capability }, ctx.fleet.git));
 
-/** `<component>-live-traffic-alerts` for the component's overlay of an environment that expects live traffic. */
-export const liveTrafficAlertRules = (ctx: BaseContext, component: Component, env: Environment): K8sObject[] =>
-  expectsLiveTraffic(env)
+/** Whether a KEDA ScaledObject scales the component in the environment (its overlay renders one). */
+export const scaledByKeda = (ctx: BaseContext, component: Pick<Component, 'name' | 'scaler'>, env: Pick<Environment, 'apps'>): boolean => {
+  const autoscaling = env.apps[component.name]?.autoscaling;
+  return autoscaling !== undefined && (component.scaler?.(autoscaling, ctx) ?? []).some((o) => o.kind === 'ScaledObject');
+};
+
+/**
+ * The rules of the component's overlay of an environment: `<component>-live-traffic-alerts` where live traffic is
+ * expected, `<component>-autoscaling-alerts` where a KEDA ScaledObject scales it (its queue as KEDA reads it).
+ */
+export const liveTrafficAlertRules = (ctx: BaseContext, component: Component, env: Environment): K8sObject[] => [
+  ...(expectsLiveTraffic(env)
     ? ruleObject(component, `${component.name}-live-traffic-alerts`, rulesAt({ at: 'live-traffic', component: component.name }, ctx.fleet.git))
-    : [];
+    : []),
+  ...(scaledByKeda(ctx, component, env)
+    ? ruleObject(
+        component,
+        `${component.name}-autoscaling-alerts`,
+        rulesAt({ at: 'autoscaled', component: component.name, namespace: stackNamespace(component.stack) }, ctx.fleet.git),
+      )
+    : []),
+];
 
 /**
  * The rules a cluster receives: those of every site its kustomizations include (the base units of the components
@@ -63,13 +106,33 @@ const rulesOnCluster = (ctx: ClusterContext, running: readonly Component[], base
   const units = capabilityUnitsOn(ctx.cluster, running);
   const live = expectsLiveTraffic(ctx.environment);
   return monitoredComponents(running, baseObjects).flatMap((monitored) => {
+    const component = running.find((c) => c.name === monitored.name)!;
     const sites: RuleSite[] = [
       { at: 'component', component: monitored },
       ...units.filter((u) => u.component.name === monitored.name).map((u): RuleSite => ({ at: 'capability', component: u.component.name, capability: u.capability })),
       ...(live ? [{ at: 'live-traffic', component: monitored.name } as const] : []),
+      ...(scaledByKeda(ctx, component, ctx.environment) ? [{ at: 'autoscaled', component: monitored.name, namespace: stackNamespace(component.stack) } as const] : []),
     ];
     return sites.flatMap((site) => rulesAt(site, ctx.fleet.git));
   });
+};
+
+/** Recording rules a cluster receives (with the base units of the components it runs). */
+const recordingRulesOnCluster = (running: readonly Component[], baseObjects: (c: Component) => readonly K8sObject[]): Array<{ component: MonitoredComponent; rule: RecordingRule }> =>
+  monitoredComponents(running, baseObjects).flatMap((component) => recordingRulesFor(component).map((rule) => ({ component, rule })));
+
+/** The clusters each alert can fire on: where its rule is rendered (alert name → sorted cluster names). */
+export const alertClusters = (ctx: BaseContext, clusters: readonly Cluster[], baseObjects: (c: Component) => readonly K8sObject[]): Map<string, string[]> => {
+  const where = new Map<string, Set<string>>();
+  for (const cluster of clusters) {
+    const clusterCtx: ClusterContext = { ...ctx, cluster, environment: environmentOf(ctx.fleet, cluster) };
+    const running = ctx.components.filter((c) => runsOn(clusterCtx, c));
+    for (const r of rulesOnCluster(clusterCtx, running, baseObjects)) {
+      if (!where.has(r.alert)) where.set(r.alert, new Set());
+      where.get(r.alert)!.add(cluster.name);
+    }
+  }
+  return new Map([...where].map(([alert, names]) => [alert, [...names].sort()]));
 };
 
 /**
@@ -80,7 +143,7 @@ const rulesOnCluster = (ctx: ClusterContext, running: readonly Component[], base
 export const checkRuleCoverage = (ctx: BaseContext, clusters: readonly Cluster[], baseObjects: (c: Component) => readonly K8sObject[]): string[] => {
   const problems: string[] = [];
   for (const a of ALERTS) {
-    if (a.perComponent) continue;
+    if (a.perComponent || a.perScaledObject) continue;
     const owner = ctx.components.find((c) => c.name === a.owner);
     if (owner === undefined) problems.push(`alert ${a.alert}: owner ${String(a.owner)} is not a component of the fleet`);
     else if (a.capability !== undefined && owner.withCapability?.[a.capability] === undefined) {
@@ -93,10 +156,16 @@ export const checkRuleCoverage = (ctx: BaseContext, clusters: readonly Cluster[]
     const running = ctx.components.filter((c) => runsOn(clusterCtx, c));
     // Clusters that run the same components with the same capabilities in the same kind of environment receive
     // the same rules: check each such kind once.
-    const signature = `${running.map((c) => c.name).join(',')}|${[...cluster.capabilities].sort().join(',')}|${expectsLiveTraffic(clusterCtx.environment)}`;
+    const keda = running.filter((c) => scaledByKeda(ctx, c, clusterCtx.environment)).map((c) => c.name);
+    const signature = `${running.map((c) => c.name).join(',')}|${[...cluster.capabilities].sort().join(',')}|${expectsLiveTraffic(clusterCtx.environment)}|${keda.join(',')}`;
     if (seen.has(signature)) continue;
     seen.add(signature);
     const found = validateRules(rulesOnCluster(clusterCtx, running, baseObjects), componentMetrics(running), exportersOn(cluster));
+    const records = recordingRulesOnCluster(running, baseObjects).map(({ component, rule }) => ({
+      where: `recording rule ${rule.record} (${component.name})`,
+      expr: rule.expr,
+    }));
+    found.push(...checkExpressions(records, componentMetrics(running), exportersOn(cluster)));
     problems.push(...found.map((p) => `cluster ${cluster.name}: ${p}`));
   }
   return problems;

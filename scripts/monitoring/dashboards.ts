@@ -4,9 +4,10 @@
 // point the stack at managed services that this fleet does not scrape.
 import type { DataQuery, Dashboard, Panel } from '@grafana/schema';
 import { EDGE_METRICS, HTTP_METRICS, ORIGIN_METRICS, TRANSCODE_METRICS } from '../components/metrics.ts';
-import { EDGE_KIND_LABEL, hlsKindMatcher } from './edge-traffic.ts';
+import { EDGE_KIND_LABEL, hlsKindMatcher, servedFromCacheMatcher } from './edge-traffic.ts';
 import { parsePromQL } from './promql.ts';
-import { BACKING_SERVICE_METRICS as B } from './rules.ts';
+import { RECORDED } from './recording-rules.ts';
+import { BACKING_SERVICE_METRICS as B, DCGM_NODE_LABELS, KEDA_METRICS } from './rules.ts';
 
 /** The Prometheus datasource uid provisioned by Grafana's datasource ConfigMap. */
 export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
@@ -18,15 +19,25 @@ export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
 type PromQuery = Pick<DataQuery, 'refId' | 'datasource'> & {
   readonly expr: string;
   readonly legendFormat?: string;
+  readonly format?: 'heatmap';
 };
 
 interface PanelSpec {
   readonly title: string;
-  readonly type: 'timeseries' | 'stat';
+  readonly type: 'timeseries' | 'stat' | 'heatmap';
   readonly unit: string;
   readonly queries: ReadonlyArray<{ readonly expr: string; readonly legend?: string }>;
   /** Render only when every queried metric is provided (backing services the fleet may not run). */
   readonly optional?: boolean;
+  /** Repeat the panel once per value of this dashboard variable. */
+  readonly repeat?: string;
+}
+
+/** A query variable: `label_values(<metric>, <label>)`, all values selected by default. */
+interface VariableSpec {
+  readonly name: string;
+  readonly metric: string;
+  readonly label: string;
 }
 
 export interface DashboardSpec {
@@ -34,12 +45,22 @@ export interface DashboardSpec {
   readonly uid: string;
   readonly title: string;
   readonly description: string;
+  readonly variables?: readonly VariableSpec[];
   readonly panels: readonly PanelSpec[];
 }
 
 const ts = (title: string, unit: string, ...queries: PanelSpec['queries']): PanelSpec => ({ title, type: 'timeseries', unit, queries });
 const stat = (title: string, unit: string, expr: string): PanelSpec => ({ title, type: 'stat', unit, queries: [{ expr }] });
+/** A heatmap of a histogram's buckets (`le` series, Grafana's heatmap format). */
+const heatmap = (title: string, unit: string, expr: string, repeat?: string): PanelSpec => ({
+  title,
+  type: 'heatmap',
+  unit,
+  queries: [{ expr, legend: '{{le}}' }],
+  ...(repeat !== undefined ? { repeat } : {}),
+});
 const optional = (p: PanelSpec): PanelSpec => ({ ...p, optional: true });
+const quantile = (record: string, q: string, by: string): string => `max by (${by}) (${record}{quantile="${q}"})`;
 
 const H = HTTP_METRICS;
 const O = ORIGIN_METRICS;
@@ -80,9 +101,10 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
       ts('Viewers by protocol', 'none', { expr: `sum by (protocol) (${O.subscribers})`, legend: '{{protocol}}' }),
       ts('Origin bandwidth', 'bps', { expr: `sum(rate(${O.receivedBytes}[5m])) * 8`, legend: 'ingest' }, { expr: `sum(rate(${O.sentBytes}[5m])) * 8`, legend: 'egress' }),
       ts('Edge bandwidth', 'bps', { expr: `sum(rate(${E.bytes}[5m])) * 8`, legend: 'edge egress' }),
-      ts('Edge cache hit ratio', 'percentunit', {
-        expr: `sum(rate(${E.responses}{cache_status="HIT"}[5m])) / sum(rate(${E.responses}[5m]))`,
-        legend: 'hit ratio',
+      // What EdgeCacheHitRatioLow reads: HLS responses served from cache (HIT, STALE, UPDATING, REVALIDATED).
+      ts('Edge cache hit ratio (HLS)', 'percentunit', {
+        expr: `sum(rate(${E.responses}{${servedFromCacheMatcher()}, ${hlsKindMatcher()}}[5m])) / sum(rate(${E.responses}{${hlsKindMatcher()}}[5m]))`,
+        legend: 'served from cache',
       }),
       ts('Edge upstream p95', 's', { expr: `histogram_quantile(0.95, sum by (le) (rate(${E.upstreamTime}_bucket[5m])))`, legend: 'p95' }),
       // Viewer traffic from the edge's exporter, not ingress-nginx: every viewer request passes the edge on every
@@ -100,36 +122,73 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
   {
     uid: 'transcoding',
     title: 'Transcoding jobs',
-    description: 'Job rates and outcomes, durations, queue depth, GPU vs CPU encoding speed.',
+    description:
+      'Job rates, success ratio, durations by resolution, queue time, encoding speed by worker type and resolution, VMAF, object storage, queue depth.',
+    variables: [{ name: 'resolution', metric: `${T.jobDuration}_bucket`, label: 'resolution' }],
     panels: [
       ts('Jobs/s by device and status', 'ops', { expr: `sum by (device, status) (rate(${T.jobs}[5m]))`, legend: '{{device}} {{status}}' }),
-      ts('Job duration p50/p95 by device', 's', {
-        expr: `histogram_quantile(0.5, sum by (device, le) (rate(${T.jobDuration}_bucket[15m])))`,
-        legend: 'p50 {{device}}',
-      }, {
-        expr: `histogram_quantile(0.95, sum by (device, le) (rate(${T.jobDuration}_bucket[15m])))`,
-        legend: 'p95 {{device}}',
-      }),
+      ts('Job success ratio by worker type (15m)', 'percentunit', { expr: `max by (device) (${RECORDED.jobSuccessRatio})`, legend: '{{device}}' }),
+      ts(
+        'Job duration p50/p95 by worker type and resolution',
+        's',
+        { expr: quantile(RECORDED.jobDurationQuantile, '0.5', 'device, resolution'), legend: 'p50 {{device}} {{resolution}}' },
+        { expr: quantile(RECORDED.jobDurationQuantile, '0.95', 'device, resolution'), legend: 'p95 {{device}} {{resolution}}' },
+      ),
+      heatmap('Job duration, $resolution', 's', `sum by (le) (rate(${T.jobDuration}_bucket{resolution=~"$resolution"}[5m]))`, 'resolution'),
+      ts(
+        'Queue time p50/p95/p99 by worker type',
+        's',
+        ...(['0.5', '0.95', '0.99'] as const).map((q) => ({ expr: quantile(RECORDED.queueTimeQuantile, q, 'device'), legend: `p${Number(q) * 100} {{device}}` })),
+      ),
+      ts('Encoding speed (x real time) by worker type and resolution', 'none', { expr: `avg by (device, resolution) (${RECORDED.speed})`, legend: '{{device}} {{resolution}}' }),
+      ts(
+        'VMAF by resolution (median, worst 5%)',
+        'none',
+        { expr: `histogram_quantile(0.5, sum by (resolution, le) (rate(${T.vmaf}_bucket[30m])))`, legend: 'median {{resolution}}' },
+        { expr: `histogram_quantile(0.05, sum by (resolution, le) (rate(${T.vmaf}_bucket[30m])))`, legend: 'p5 {{resolution}}' },
+      ),
       ts('Jobs in progress', 'none', { expr: `sum by (device) (${T.inProgress})`, legend: '{{device}}' }),
-      ts('Encoding speed (x real time), GPU vs CPU', 'none', { expr: `avg by (device) (${T.speed})`, legend: '{{device}}' }),
-      optional(ts('Queue depth', 'none', { expr: `max by (queue) (${B.rabbitmqQueueReady})`, legend: '{{queue}}' })),
+      optional(ts('Queue depth (in-cluster RabbitMQ)', 'none', { expr: `max by (queue) (${B.rabbitmqQueueReady})`, legend: '{{queue}}' })),
+      // Where KEDA scales the workers (managed brokers included): the queue as KEDA's RabbitMQ scaler reads it.
+      ts('Queue depth seen by KEDA', 'none', {
+        expr: `max by (scaledObject) (${KEDA_METRICS.scalerValue}{scaler="${KEDA_METRICS.rabbitmqScaler}", type="scaledobject"})`,
+        legend: '{{scaledObject}}',
+      }),
     ],
   },
   {
     uid: 'gpu',
     title: 'GPU',
-    description: 'NVIDIA DCGM exporter: temperature, utilisation, framebuffer memory (empty on clusters without GPUs).',
+    description: 'NVIDIA DCGM exporter: temperature, utilisation (SM, encoder, decoder), framebuffer memory (empty on clusters without GPUs).',
     panels: [
-      ts('GPU temperature', 'celsius', { expr: 'max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP)', legend: '{{Hostname}} gpu{{gpu}}' }),
-      ts('GPU utilisation', 'percent', { expr: 'avg by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)', legend: '{{Hostname}} gpu{{gpu}}' }),
-      ts('GPU framebuffer used', 'decmbytes', { expr: 'sum by (Hostname, gpu) (DCGM_FI_DEV_FB_USED)', legend: '{{Hostname}} gpu{{gpu}}' }),
+      ts(
+        'GPU and memory temperature',
+        'celsius',
+        { expr: `max by (${DCGM_NODE_LABELS}, gpu) (DCGM_FI_DEV_GPU_TEMP)`, legend: 'gpu {{Hostname}}{{hostname}}/{{gpu}}' },
+        { expr: `max by (${DCGM_NODE_LABELS}, gpu) (DCGM_FI_DEV_MEMORY_TEMP)`, legend: 'memory {{Hostname}}{{hostname}}/{{gpu}}' },
+      ),
+      ts('GPU utilisation', 'percent', { expr: `avg by (${DCGM_NODE_LABELS}, gpu) (DCGM_FI_DEV_GPU_UTIL)`, legend: '{{Hostname}}{{hostname}}/{{gpu}}' }),
+      ts(
+        'Encoder/decoder utilisation',
+        'percent',
+        { expr: `avg by (${DCGM_NODE_LABELS}, gpu) (DCGM_FI_DEV_ENC_UTIL)`, legend: 'enc {{Hostname}}{{hostname}}/{{gpu}}' },
+        { expr: `avg by (${DCGM_NODE_LABELS}, gpu) (DCGM_FI_DEV_DEC_UTIL)`, legend: 'dec {{Hostname}}{{hostname}}/{{gpu}}' },
+      ),
+      ts(
+        'GPU memory used / free',
+        'decmbytes',
+        { expr: `sum by (${DCGM_NODE_LABELS}, gpu) (DCGM_FI_DEV_FB_USED)`, legend: 'used {{Hostname}}{{hostname}}/{{gpu}}' },
+        { expr: `sum by (${DCGM_NODE_LABELS}, gpu) (DCGM_FI_DEV_FB_FREE)`, legend: 'free {{Hostname}}{{hostname}}/{{gpu}}' },
+      ),
     ],
   },
   {
     uid: 'storage-database',
     title: 'Storage and databases',
-    description: 'Volume usage, claims not bound, Postgres and Redis connections.',
+    description: 'Object storage operations and bandwidth (workers), volume usage, claims not bound, Postgres and Redis connections, Redis hit rate.',
     panels: [
+      ts('Object storage operations/s', 'ops', { expr: `sum by (operation, status) (rate(${T.storageOperations}[5m]))`, legend: '{{operation}} {{status}}' }),
+      ts('Object storage bandwidth', 'Bps', { expr: `sum by (direction) (rate(${T.storageBytes}[5m]))`, legend: '{{direction}}' }),
       ts('Volume used', 'percentunit', {
         expr: '1 - kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes',
         legend: '{{namespace}}/{{persistentvolumeclaim}}',
@@ -137,6 +196,12 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
       ts('Claims not bound', 'none', { expr: 'sum by (namespace, phase) (kube_persistentvolumeclaim_status_phase{phase!="Bound"})', legend: '{{namespace}} {{phase}}' }),
       optional(ts('Postgres connections', 'none', { expr: `sum by (job) (${B.pgConnections})`, legend: 'open' }, { expr: `max by (job) (${B.pgMaxConnections})`, legend: 'max' })),
       optional(ts('Redis clients', 'none', { expr: `sum by (job) (${B.redisClients})`, legend: 'connected' }, { expr: `max by (job) (${B.redisMaxClients})`, legend: 'max' })),
+      optional(
+        ts('Redis cache hit rate', 'percentunit', {
+          expr: `sum by (job) (rate(${B.redisHits}[5m])) / (sum by (job) (rate(${B.redisHits}[5m])) + sum by (job) (rate(${B.redisMisses}[5m])))`,
+          legend: 'hit rate',
+        }),
+      ),
     ],
   },
 ];
@@ -147,9 +212,12 @@ const PANEL_HEIGHT = 8;
 /** Every query expression of a spec's panels. */
 export const panelQueries = (p: PanelSpec): string[] => p.queries.map((q) => q.expr);
 
-/** One typed dashboard; `provided` decides whether optional panels are kept. */
+/**
+ * One typed dashboard with the panels whose every series `provided` accepts: a cluster's dashboards keep only panels
+ * with data there (`optional` marks the panels over backing services that some clusters take from managed services).
+ */
 export const renderDashboard = (spec: DashboardSpec, provided: (metric: string) => boolean): Dashboard => {
-  const kept = spec.panels.filter((p) => !p.optional || panelQueries(p).every((e) => parsePromQL(e).metrics.every(provided)));
+  const kept = spec.panels.filter((p) => panelQueries(p).every((e) => parsePromQL(e).metrics.every(provided)));
   const panels: Panel[] = kept.map((p, i) => ({
     id: i + 1,
     title: p.title,
@@ -158,14 +226,26 @@ export const renderDashboard = (spec: DashboardSpec, provided: (metric: string) 
     gridPos: { x: (i % 2) * PANEL_WIDTH, y: Math.floor(i / 2) * PANEL_HEIGHT, w: PANEL_WIDTH, h: PANEL_HEIGHT },
     fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
     options: {},
+    ...(p.repeat !== undefined ? { repeat: p.repeat, repeatDirection: 'h' as const } : {}),
     targets: p.queries.map(
       (q, j): PromQuery => ({
         refId: String.fromCharCode(65 + j),
         datasource: { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID },
         expr: q.expr,
         ...(q.legend !== undefined ? { legendFormat: q.legend } : {}),
+        ...(p.type === 'heatmap' ? { format: 'heatmap' as const } : {}),
       }),
     ),
+  }));
+  const variables = (spec.variables ?? []).map((v) => ({
+    name: v.name,
+    type: 'query' as const,
+    datasource: { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID },
+    query: `label_values(${v.metric}, ${v.label})`,
+    refresh: 2,
+    multi: true,
+    includeAll: true,
+    current: { text: 'All', value: '$__all' },
   }));
   return {
     uid: spec.uid,
@@ -178,6 +258,7 @@ export const renderDashboard = (spec: DashboardSpec, provided: (metric: string) 
     refresh: '1m',
     timezone: 'utc',
     panels,
+    ...(variables.length > 0 ? { templating: { list: variables } } : {}),
   };
 };
 

@@ -53,3 +53,16 @@ export const edgeKindRelabelYaml = (indent: string): string[] => [
   `${indent}  matches:`,
   ...EDGE_REQUEST_KINDS.flatMap((k) => [`${indent}    - regexp: '${k.regexp}'`, `${indent}      replacement: ${k.kind}`]),
 ];
+
+/**
+ * `$upstream_cache_status` values (the exporter's `cache_status` label) of responses the edge served from its cache:
+ * a fresh HIT, a STALE copy (origin erroring, `proxy_cache_use_stale`), an entry being refreshed in the background
+ * (UPDATING) or one the origin confirmed unchanged (REVALIDATED). MISS, EXPIRED and BYPASS went to the origin; `-`
+ * (no cache involved, e.g. HTTP-FLV or a refused path) is neither.
+ * Checked: nginx/nginx @ release-1.27.3 : src/http/ngx_http_file_cache.c (`ngx_http_cache_status[]`: MISS, BYPASS,
+ * EXPIRED, STALE, UPDATING, REVALIDATED, HIT) and src/http/ngx_http_cache.h (NGX_HTTP_CACHE_* codes indexing it).
+ */
+export const SERVED_FROM_CACHE = ['HIT', 'STALE', 'UPDATING', 'REVALIDATED'] as const;
+
+/** Label matcher selecting responses served from the edge cache (see SERVED_FROM_CACHE). */
+export const servedFromCacheMatcher = (): string => `cache_status=~"${SERVED_FROM_CACHE.join('|')}"`;

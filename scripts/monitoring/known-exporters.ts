@@ -32,7 +32,8 @@ export const KNOWN_EXPORTERS: readonly KnownExporter[] = [
     source: 'cert-manager add-on (platform), its ServiceMonitor enabled',
     metrics: ['certmanager_certificate_expiration_timestamp_seconds', 'certmanager_certificate_ready_status'],
   },
-  { name: 'argocd', source: 'Argo CD application controller on the hub (platform enables its metrics ServiceMonitor)', metrics: ['argocd_app_info'] },
+  // No Argo CD exporter: Argo CD runs on the hub, which is not a cluster of the fleet, so no fleet Prometheus scrapes
+  // `argocd_app_info`; alerts on it would ship everywhere and fire nowhere (Argo CD notifications cover the hub).
   {
     name: 'ingress-nginx',
     source: 'ingress-nginx add-on (platform), controller metrics + ServiceMonitor enabled',
@@ -40,9 +41,28 @@ export const KNOWN_EXPORTERS: readonly KnownExporter[] = [
   },
   {
     name: 'dcgm-exporter',
+    // Checked: NVIDIA/gpu-operator @ v26.7.0 : deployments/gpu-operator/values.yaml (dcgm-exporter 4.6.0-4.8.3,
+    // serviceMonitor enabled), internal/state/dcgm_exporter.go (default collectors dcp-metrics-included.csv);
+    // NVIDIA/dcgm-exporter @ 4.5.3-4.8.2 : etc/dcp-metrics-included.csv (these gauges; see DCGM_NODE_LABELS in rules.ts).
     source: 'NVIDIA GPU operator add-on (platform, `gpu` clusters only): DCGM exporter',
-    metrics: ['DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED'],
+    metrics: [
+      'DCGM_FI_DEV_GPU_TEMP',
+      'DCGM_FI_DEV_MEMORY_TEMP',
+      'DCGM_FI_DEV_GPU_UTIL',
+      'DCGM_FI_DEV_ENC_UTIL',
+      'DCGM_FI_DEV_DEC_UTIL',
+      'DCGM_FI_DEV_FB_USED',
+      'DCGM_FI_DEV_FB_FREE',
+    ],
     requires: 'gpu',
+  },
+  {
+    name: 'keda',
+    // Checked: kedacore/keda @ v2.20.2 : pkg/metricscollector/prommetrics.go; scraped through the chart's operator
+    // ServiceMonitor (kedacore/charts @ v2.20.2 : keda/templates/manager/servicemonitor.yaml), which the platform's
+    // KEDA values enable (scripts/components/addon-values.ts).
+    source: 'KEDA add-on (platform): the operator\'s scaler metrics, e.g. the queue length a ScaledObject reads',
+    metrics: ['keda_scaler_metrics_value'],
   },
 ];
 

@@ -6,9 +6,11 @@
 import type { Component, K8sObject } from '../components/component.ts';
 import { EDGE_METRICS, HTTP_METRICS, ORIGIN_METRICS, TRANSCODE_METRICS } from '../components/metrics.ts';
 import { EDGE_CACHE } from '../components/streaming/edge-cache.ts';
+import { OTT_APIS, ottAppName } from '../components/streaming/ott-apis.ts';
 import { stackNamespace } from '../components/stacks.ts';
-import { STACKS, type Capability } from '../inventory/schema.ts';
-import { EDGE_KIND_LABEL, hlsKindMatcher } from './edge-traffic.ts';
+import { STACKS, type Capability, type StackName } from '../inventory/schema.ts';
+import { EDGE_KIND_LABEL, hlsKindMatcher, servedFromCacheMatcher } from './edge-traffic.ts';
+import { scrapeJob } from './scrape-model.ts';
 
 export type Severity = 'critical' | 'warning';
 
@@ -33,6 +35,16 @@ export interface AlertDefinition {
   readonly expr: string;
   /** Rendered once per component matching this (per-component alerts); absent = one fixed rule. */
   readonly perComponent?: (c: MonitoredComponent) => string | undefined;
+  /** Per-component alerts whose severity depends on the component (ServiceDown: user-facing ones page). */
+  readonly severityFor?: (c: MonitoredComponent) => Severity;
+  /** Per-component alerts: the component's scrape `job` as a static label (the expression itself has none). */
+  readonly labelJob?: boolean;
+  /**
+   * Rendered once per component that scales with a KEDA ScaledObject in an environment (its overlay carries the
+   * ScaledObject and this rule): the expression over KEDA's series of that ScaledObject. KEDA's operator metrics
+   * exist only for ScaledObjects that exist, so the rule ships exactly where its series do.
+   */
+  readonly perScaledObject?: (scaledObject: { readonly name: string; readonly namespace: string }) => string;
   /**
    * Fixed rules: the component whose objects carry the rule (the one whose metrics it reads; `prometheus` for the
    * platform's exporters). Per-component rules ship with each component they are rendered for.
@@ -50,29 +62,19 @@ export interface AlertDefinition {
 /** What the per-component rules need to know about a component: its scrape job and declared metrics. */
 export interface MonitoredComponent {
   readonly name: string;
-  readonly stack: string;
+  readonly stack: StackName;
+  /** Kind and name of its workload (Deployment/StatefulSet): kube-state-metrics series name it. */
+  readonly workload?: { readonly kind: string; readonly name: string };
   /** Prometheus `job` label of its targets; undefined = not scraped. */
   readonly job: string | undefined;
   readonly metrics: readonly string[];
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- reads loosely typed objects of the component */
 /**
- * The `job` label Prometheus gives the component's targets: a ServiceMonitor's job is the Service name, a
- * PodMonitor's is `<namespace>/<podmonitor name>` (prometheus-operator defaults, no jobLabel set here).
+ * The `job` label Prometheus gives the component's targets, derived as the operator does (scrape-model.ts): only
+ * Services that carry the monitor's endpoint port count, so a `-headless` Service without it never names the job.
  */
-export const scrapeJob = (objects: readonly K8sObject[]): string | undefined => {
-  const pm = objects.find((o) => o.kind === 'PodMonitor');
-  if (pm) return `${pm.metadata.namespace}/${pm.metadata.name}`;
-  const sm: any = objects.find((o) => o.kind === 'ServiceMonitor');
-  if (!sm) return undefined;
-  const selector: Record<string, string> = sm.spec?.selector?.matchLabels ?? {};
-  const svc = objects.find(
-    (o: any) => o.kind === 'Service' && Object.entries(selector).every(([k, v]) => o.metadata?.labels?.[k] === v),
-  );
-  return svc?.metadata.name;
-};
-/* eslint-enable @typescript-eslint/no-explicit-any */
+export { scrapeJob };
 
 const q = (s: string): string => JSON.stringify(s);
 const jobSel = (c: MonitoredComponent): string => `job=${q(c.job!)}`;
@@ -106,6 +108,11 @@ export const THRESHOLDS = {
  * Queue and database metrics of the transcoding stack's in-cluster backing services (rabbitmq_prometheus
  * /metrics/detailed, postgres_exporter, redis_exporter), as their components declare them. Where the inventory
  * points the stack at managed services, no component exposes these and their rules/panels are not rendered.
+ * Checked: rabbitmq/rabbitmq-server @ v4.0.5 : deps/rabbitmq_prometheus/src/collectors/
+ * prometheus_rabbitmq_core_metrics_collector.erl (family queue_coarse_metrics: queue_messages_ready, gauge, prefixed
+ * rabbitmq_detailed_ on /metrics/detailed); prometheus-community/postgres_exporter @ v0.16.0 :
+ * collector/pg_stat_database.go (pg_stat_database_numbackends), cmd/postgres_exporter/pg_setting.go
+ * (pg_settings_<name>); oliver006/redis_exporter @ v1.67.0 : exporter/exporter.go.
  */
 export const BACKING_SERVICE_METRICS = {
   /** Per queue (`queue` label). */
@@ -115,15 +122,58 @@ export const BACKING_SERVICE_METRICS = {
   pgMaxConnections: 'pg_settings_max_connections',
   redisClients: 'redis_connected_clients',
   redisMaxClients: 'redis_config_maxclients',
+  /** Counters of key lookups that found / missed a key (Redis INFO keyspace_hits/keyspace_misses). */
+  redisHits: 'redis_keyspace_hits_total',
+  redisMisses: 'redis_keyspace_misses_total',
 } as const;
 
 const B = BACKING_SERVICE_METRICS;
 const T = THRESHOLDS;
 
+/**
+ * The node label of DCGM exporter series: `Hostname` up to 4.5.3-4.8.2, renamed `hostname` right after (#655); the
+ * GPU operator v26.7.0 ships 4.6.0-4.8.3, whose source was not in reach. Grouping by both keeps whichever exists
+ * (the other is empty), so rules and panels work on either side of the rename.
+ * Checked: NVIDIA/gpu-operator @ v26.7.0 : deployments/gpu-operator/values.yaml (dcgmExporter.version
+ * 4.6.0-4.8.3-distroless), internal/state/dcgm_exporter.go (collectors /etc/dcgm-exporter/dcp-metrics-included.csv);
+ * NVIDIA/dcgm-exporter @ 4.5.3-4.8.2 and @ d5e5f51 (#655) : internal/pkg/rendermetrics/render_metrics.go (labels gpu,
+ * UUID, pci_bus_id, device, modelName, Hostname→hostname), etc/dcp-metrics-included.csv (DCGM_FI_DEV_GPU_TEMP,
+ * DCGM_FI_DEV_GPU_UTIL, DCGM_FI_DEV_MEMORY_TEMP, DCGM_FI_DEV_FB_USED, DCGM_FI_DEV_FB_FREE, DCGM_FI_DEV_ENC_UTIL,
+ * DCGM_FI_DEV_DEC_UTIL, all gauges).
+ */
+export const DCGM_NODE_LABELS = 'Hostname, hostname';
+
+/**
+ * Components viewers or API clients reach directly: their scrape target going down pages (critical); every other
+ * component's is a warning. The RTMP origin has its own critical alert (RtmpOriginDown) on xiu itself.
+ */
+export const USER_FACING_COMPONENTS: ReadonlySet<string> = new Set([EDGE_CACHE, 'player', ...OTT_APIS.map((a) => ottAppName(a.name)), 'transcode-api']);
+
+/**
+ * Pod names of a Deployment's pods (`<deployment>-<replicaset hash>-<suffix>`), for kube-state-metrics series, which
+ * name the pod but not its owner. Anchored on both hyphens so `rtmp-origin` never matches `rtmp-origin-foo-…` pods
+ * of another Deployment with one more name part.
+ */
+export const deploymentPodRegex = (deployment: string): string => `${deployment}-[a-z0-9]+-[a-z0-9]+`;
+
+/**
+ * KEDA's RabbitMQ scaler, as its operator's metrics name it. `scaler` is the scaler's Go type name, `metric` the
+ * HPA external metric `s<trigger index>-rabbitmq-<queue, with . / : % ( ) replaced by ->`; in QueueLength mode over
+ * AMQP the value is the queue's message count (QueueDeclarePassive: ready messages).
+ * Checked: kedacore/keda @ v2.20.2 : pkg/metricscollector/prommetrics.go (`keda_scaler_metrics_value`, labels
+ * namespace, metric, scaledObject, scaler, triggerIndex, type=scaledobject|scaledjob), pkg/scaling/scale_handler.go
+ * (scaler = `%T` of the scaler minus `*scalers.`), pkg/scalers/rabbitmq_scaler.go (getQueueStatus, metric name).
+ * Scraped: kedacore/charts @ v2.20.2 : keda/templates/manager/{service,servicemonitor}.yaml (port `metrics` 8080 of
+ * Service `keda-operator` when prometheus.operator.enabled + serviceMonitor.enabled, as addon-values.ts sets; no
+ * honorLabels, so the series' `namespace` arrives as `exported_namespace`, the target's being `keda`).
+ */
+export const KEDA_METRICS = { scalerValue: 'keda_scaler_metrics_value', rabbitmqScaler: 'rabbitMQScaler' } as const;
+
 export const ALERTS: readonly AlertDefinition[] = [
   {
     alert: 'ServiceDown',
     group: 'services',
+    // Default; user-facing components page (severityFor).
     severity: 'warning',
     summary: 'A scrape target of {{ $labels.job }} is down',
     description: '{{ $labels.instance }} of {{ $labels.job }} on {{ $externalLabels.cluster }} has not answered its metrics scrape for 5 minutes.',
@@ -131,6 +181,7 @@ export const ALERTS: readonly AlertDefinition[] = [
     for: '5m',
     expr: 'up{job="<component job>"} == 0',
     perComponent: (c) => (c.job !== undefined ? `up{${jobSel(c)}} == 0` : undefined),
+    severityFor: (c) => (USER_FACING_COMPONENTS.has(c.name) ? 'critical' : 'warning'),
   },
   {
     alert: 'HttpHighLatency',
@@ -164,12 +215,29 @@ export const ALERTS: readonly AlertDefinition[] = [
     alert: 'RtmpOriginDown',
     group: 'streaming',
     severity: 'critical',
-    summary: 'No RTMP origin is up',
-    description: 'Every RTMP origin target has been down for 2 minutes: publishers cannot ingest and HLS is not produced.',
-    firstSteps: ['`kubectl -n streaming get pods -l app.kubernetes.io/name=rtmp-origin`', 'Check the load balancer Service of the origin has endpoints and an external address.'],
+    summary: 'No RTMP origin (xiu) is up',
+    description:
+      'The origin Deployment wants replicas but no xiu container of it has been ready (accepting RTMP) for 2 minutes: publishers cannot ingest and viewers get nothing new. Read from kube-state-metrics, so it fires whether xiu crash-loops, fails its probes or no pod runs at all; the metrics exporter sidecar has no say.',
+    firstSteps: [
+      '`kubectl -n streaming get pods -l app.kubernetes.io/name=rtmp-origin` and `kubectl -n streaming logs deploy/rtmp-origin -c xiu --previous`: crash loop, config error, pending pods?',
+      'Check the load balancer Service of the origin has endpoints and an external address.',
+    ],
     for: '2m',
-    expr: `sum by (job) (up{job="<origin job>"}) == 0`,
-    perComponent: (c) => (c.job !== undefined && has(c, ORIGIN_METRICS.publishers) ? `sum by (job) (up{${jobSel(c)}}) == 0` : undefined),
+    expr: `(max by (namespace, deployment) (kube_deployment_spec_replicas{namespace="streaming", deployment="rtmp-origin"}) > 0) unless on (namespace) (sum by (namespace) (kube_pod_container_status_ready{namespace="streaming", container="xiu", pod=~"${deploymentPodRegex('rtmp-origin')}"}) > 0)`,
+    // xiu itself, not the exporter sidecar's scrape: kube-state-metrics' readiness of the `xiu` container (its
+    // readiness probe is the RTMP port) against the Deployment's desired replicas. Desired > 0 and none ready fires;
+    // no pod at all (unschedulable) too, since the right-hand side is then empty.
+    // Checked: kubernetes/kube-state-metrics @ v2.20.0 (kube-state-metrics chart 8.4.0 of kube-prometheus-stack
+    // 88.5.3) : internal/store/pod.go (kube_pod_container_status_ready: container, plus namespace/pod/uid),
+    // internal/store/deployment.go (kube_deployment_spec_replicas: namespace/deployment).
+    // The origin's scrape job as a label: the inhibition of its own ServiceDown matches on it (same cluster, same job).
+    labelJob: true,
+    perComponent: (c: MonitoredComponent): string | undefined => {
+      if (!has(c, ORIGIN_METRICS.publishers) || c.workload?.kind !== 'Deployment') return undefined;
+      const ns = q(stackNamespace(c.stack));
+      const d = c.workload.name;
+      return `(max by (namespace, deployment) (kube_deployment_spec_replicas{namespace=${ns}, deployment=${q(d)}}) > 0) unless on (namespace) (sum by (namespace) (kube_pod_container_status_ready{namespace=${ns}, container="xiu", pod=~${q(deploymentPodRegex(d))}}) > 0)`;
+    },
   },
   {
     alert: 'NoActivePublishers',
@@ -222,11 +290,13 @@ export const ALERTS: readonly AlertDefinition[] = [
     group: 'streaming',
     severity: 'warning',
     summary: 'Edge cache hit ratio below ' + T.cacheHitRatio * 100 + '%',
-    description: 'The edge cache served less than ' + T.cacheHitRatio * 100 + '% of HLS responses from cache over 30 minutes: the origin carries the viewer load.',
+    description:
+      'The edge cache served less than ' + T.cacheHitRatio * 100 + '% of HLS responses from cache (HIT, STALE, UPDATING or REVALIDATED) over 30 minutes: the origin carries the viewer load.',
     firstSteps: ['Check the cache volume is not full and the edge pods are not restarting (restarts empty the cache).', 'Check playlists/segments cache durations in the edge nginx config.'],
     for: '30m',
-    // Over HLS only: HTTP-FLV passes the edge uncached and would count as misses.
-    expr: `sum(rate(${EDGE_METRICS.responses}{cache_status="HIT", ${hlsKindMatcher()}}[10m])) / sum(rate(${EDGE_METRICS.responses}{${hlsKindMatcher()}}[10m])) < ${T.cacheHitRatio}`,
+    // Over HLS only: HTTP-FLV passes the edge uncached and would count as misses. STALE/UPDATING/REVALIDATED
+    // responses come from the cache too (edge-traffic.ts): counting only HIT would page while the cache works.
+    expr: `sum(rate(${EDGE_METRICS.responses}{${servedFromCacheMatcher()}, ${hlsKindMatcher()}}[10m])) / sum(rate(${EDGE_METRICS.responses}{${hlsKindMatcher()}}[10m])) < ${T.cacheHitRatio}`,
   },
   {
     alert: 'TranscodeQueueDepthHigh',
@@ -238,6 +308,24 @@ export const ALERTS: readonly AlertDefinition[] = [
     firstSteps: ['Transcoding dashboard: are workers running and scaling (KEDA ScaledObject, HPA)?', 'Check the GPU nodes are schedulable on GPU clusters.'],
     for: '15m',
     expr: `max by (queue) (${B.rabbitmqQueueReady}) > ${T.queueDepth}`,
+  },
+  {
+    alert: 'TranscodeWorkerQueueBacklog',
+    group: 'transcoding',
+    severity: 'warning',
+    summary: 'More than ' + T.queueDepth + ' jobs wait for {{ $labels.scaledObject }}',
+    description:
+      "The queue a KEDA-scaled worker consumes has held more than " + T.queueDepth + " messages for 15 minutes, as KEDA's RabbitMQ scaler reads it: where the broker is managed (Amazon MQ) no in-cluster exporter sees the queue, KEDA does.",
+    firstSteps: [
+      '`kubectl -n transcoding get scaledobject,hpa`: is the worker at maxReplicaCount? Raise it in the environment (`autoscaling.maxReplicas`).',
+      'Transcoding dashboard: are workers finishing jobs (jobs/s, failures)? On GPU clusters, are GPU nodes schedulable?',
+    ],
+    for: '15m',
+    // `exported_namespace`: the series' own `namespace` (the ScaledObject's) collides with the target's (`keda`), and
+    // the chart's ServiceMonitor does not honor labels, so Prometheus renames the scraped one.
+    expr: `max by (exported_namespace, scaledObject) (${KEDA_METRICS.scalerValue}{exported_namespace="transcoding", scaledObject="<worker>", scaler="${KEDA_METRICS.rabbitmqScaler}", type="scaledobject"}) > ${T.queueDepth}`,
+    perScaledObject: (so) =>
+      `max by (exported_namespace, scaledObject) (${KEDA_METRICS.scalerValue}{exported_namespace=${q(so.namespace)}, scaledObject=${q(so.name)}, scaler="${KEDA_METRICS.rabbitmqScaler}", type="scaledobject"}) > ${T.queueDepth}`,
   },
   {
     alert: 'TranscodeJobFailureRate',
@@ -256,11 +344,11 @@ export const ALERTS: readonly AlertDefinition[] = [
     capability: 'gpu',
     group: 'gpu',
     severity: 'warning',
-    summary: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is above ' + T.gpuTempCelsius + '°C',
+    summary: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }}{{ $labels.hostname }} is above ' + T.gpuTempCelsius + '°C',
     description: 'A GPU has been hotter than ' + T.gpuTempCelsius + '°C for 10 minutes; it will throttle.',
     firstSteps: ['GPU dashboard: one card or the whole node?', 'Cordon the node if it keeps rising: `kubectl cordon <node>`.'],
     for: '10m',
-    expr: `max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP) > ${T.gpuTempCelsius}`,
+    expr: `max by (${DCGM_NODE_LABELS}, gpu) (DCGM_FI_DEV_GPU_TEMP) > ${T.gpuTempCelsius}`,
   },
   {
     alert: 'GpuUtilisationSaturated',
@@ -268,11 +356,11 @@ export const ALERTS: readonly AlertDefinition[] = [
     capability: 'gpu',
     group: 'gpu',
     severity: 'warning',
-    summary: 'GPUs of {{ $labels.Hostname }} are saturated',
+    summary: 'GPUs of {{ $labels.Hostname }}{{ $labels.hostname }} are saturated',
     description: 'Average GPU utilisation of a node has been above ' + T.gpuUtilPercent + '% for 30 minutes: add GPU nodes or workers.',
     firstSteps: ['Transcoding dashboard: is the GPU queue growing?', 'Raise the GPU node group size.'],
     for: '30m',
-    expr: `avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL) > ${T.gpuUtilPercent}`,
+    expr: `avg by (${DCGM_NODE_LABELS}) (DCGM_FI_DEV_GPU_UTIL) > ${T.gpuUtilPercent}`,
   },
   {
     alert: 'PostgresConnectionsHigh',
@@ -346,32 +434,10 @@ export const ALERTS: readonly AlertDefinition[] = [
     group: 'platform',
     severity: 'critical',
     summary: 'Certificate {{ $labels.name }} expires in less than ' + T.certDaysCritical + ' days',
-    description: 'Viewers will get TLS errors when {{ $labels.namespace }}/{{ $labels.name }} expires.',
+    description: 'Viewers will get TLS errors when {{ $labels.exported_namespace }}/{{ $labels.name }} expires.',
     firstSteps: ['Same as CertificateExpiringSoon, now urgent; as a last resort delete the Secret to force reissue.'],
     for: '10m',
     expr: `(certmanager_certificate_expiration_timestamp_seconds - time()) < ${T.certDaysCritical} * 86400`,
-  },
-  {
-    alert: 'ArgoCdAppDegraded',
-    owner: 'prometheus',
-    group: 'platform',
-    severity: 'warning',
-    summary: 'Argo CD application {{ $labels.name }} is Degraded',
-    description: 'An Application has reported health Degraded for 15 minutes (only series on the hub, which runs Argo CD).',
-    firstSteps: ['`argocd app get {{ $labels.name }}`: which resource is unhealthy?'],
-    for: '15m',
-    expr: 'argocd_app_info{health_status="Degraded"} == 1',
-  },
-  {
-    alert: 'ArgoCdAppOutOfSync',
-    owner: 'prometheus',
-    group: 'platform',
-    severity: 'warning',
-    summary: 'Argo CD application {{ $labels.name }} is OutOfSync',
-    description: 'An Application has differed from Git for 30 minutes: a failed sync or a manual change.',
-    firstSteps: ['`argocd app diff {{ $labels.name }}`', '`argocd app sync {{ $labels.name }}` once the diff is understood.'],
-    for: '30m',
-    expr: 'argocd_app_info{sync_status="OutOfSync"} == 1',
   },
   {
     alert: 'PodCrashLooping',
@@ -391,19 +457,21 @@ export const ALERTS: readonly AlertDefinition[] = [
  * the component gets its rules from the same shared unit and no cluster carries a copy of its own.
  * - `component`: the component's base unit: its per-component rules and the fixed rules it owns;
  * - `capability`: the component's unit for a capability (GPU exporter rules with Prometheus on `gpu` clusters);
- * - `live-traffic`: the component's overlay of the environment that expects live traffic.
+ * - `live-traffic`: the component's overlay of the environment that expects live traffic;
+ * - `autoscaled`: the component's overlay of an environment where a KEDA ScaledObject scales it.
  */
 export type RuleSite =
   | { readonly at: 'component'; readonly component: MonitoredComponent }
   | { readonly at: 'capability'; readonly component: string; readonly capability: Capability }
-  | { readonly at: 'live-traffic'; readonly component: string };
+  | { readonly at: 'live-traffic'; readonly component: string }
+  | { readonly at: 'autoscaled'; readonly component: string; readonly namespace: string };
 
 export interface RenderedRule {
   readonly group: AlertGroup;
   readonly alert: string;
   readonly expr: string;
   readonly for: string;
-  readonly labels: { readonly severity: Severity; readonly component?: string };
+  readonly labels: { readonly severity: Severity; readonly component?: string; readonly job?: string };
   readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string };
 }
 
@@ -420,6 +488,7 @@ const fixedAt = (a: AlertDefinition, site: RuleSite): boolean => {
   if (a.owner !== owner) return false;
   if (site.at === 'capability') return a.capability === site.capability && !a.onlyWhereTrafficExpected;
   if (site.at === 'live-traffic') return a.onlyWhereTrafficExpected === true && a.capability === undefined;
+  if (site.at === 'autoscaled') return false;
   return a.capability === undefined && !a.onlyWhereTrafficExpected;
 };
 
@@ -436,8 +505,14 @@ export const rulesAt = (site: RuleSite, git: { repoURL: string; targetRevision: 
       if (site.at !== 'component') continue;
       const expr = a.perComponent(site.component);
       if (expr !== undefined) {
-        rules.push({ group: a.group, alert: a.alert, expr, for: a.for, labels: { severity: a.severity, component: site.component.name }, annotations: annotations(a) });
+        const severity = a.severityFor?.(site.component) ?? a.severity;
+        const job = a.labelJob && site.component.job !== undefined ? { job: site.component.job } : {};
+        rules.push({ group: a.group, alert: a.alert, expr, for: a.for, labels: { severity, component: site.component.name, ...job }, annotations: annotations(a) });
       }
+    } else if (a.perScaledObject) {
+      if (site.at !== 'autoscaled') continue;
+      const expr = a.perScaledObject({ name: site.component, namespace: site.namespace });
+      rules.push({ group: a.group, alert: a.alert, expr, for: a.for, labels: { severity: a.severity, component: site.component }, annotations: annotations(a) });
     } else if (fixedAt(a, site)) {
       rules.push({ group: a.group, alert: a.alert, expr: a.expr, for: a.for, labels: { severity: a.severity }, annotations: annotations(a) });
     }
@@ -447,4 +522,10 @@ export const rulesAt = (site: RuleSite, git: { repoURL: string; targetRevision: 
 
 /** Components as the rules see them. */
 export const monitoredComponents = (components: readonly Component[], objectsOf: (c: Component) => readonly K8sObject[]): MonitoredComponent[] =>
-  components.map((c) => ({ name: c.name, stack: c.stack, job: scrapeJob(objectsOf(c)), metrics: c.metrics ?? [] }));
+  components.map((c) => ({
+    name: c.name,
+    stack: c.stack,
+    workload: { kind: c.workload.kind, name: c.workload.name },
+    job: scrapeJob(objectsOf(c)),
+    metrics: c.metrics ?? [],
+  }));

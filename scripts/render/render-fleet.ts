@@ -1,4 +1,5 @@
 // The whole render: model in, files out. Pure — no IO, no clock, no environment variables.
+import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { BaseContext, Component, K8sObject } from '../components/component.ts';
 import { componentsFor } from '../components/catalog.ts';
 import { baseContextFor, capabilityUnitsOn, componentsOnCluster, environmentOf } from '../components/placement.ts';
@@ -17,7 +18,8 @@ import { renderClusterStack } from './render-clusters.ts';
 import { renderAppOverlay, scalerObjects } from './render-overlays.ts';
 import { renderReadmes } from './render-readmes.ts';
 import { renderAlertsDoc } from '../monitoring/alerts-doc.ts';
-import { checkRuleCoverage, componentAlertRules, liveTrafficAlertRules } from '../monitoring/alert-rules.ts';
+import { alertClusters, checkRuleCoverage, componentAlertRules, exportersOn, liveTrafficAlertRules } from '../monitoring/alert-rules.ts';
+import { checkClusterQueries, type ClusterObjects } from '../monitoring/monitor-check.ts';
 import { renderSchemas } from './render-schemas.ts';
 
 const uniqueByName = (cs: readonly Component[]): Component[] =>
@@ -63,6 +65,36 @@ const planStacks = (fleet: Fleet, ctx: BaseContext, baseObjectsOf: (c: Component
     return [{ stack, clusters, componentsByCluster, baseUnits, clusterObjects, objects }];
   });
 
+/**
+ * What a cluster receives, by the component whose unit carries it: base and capability units, its cluster objects
+ * and the environment overlay's objects (the same calls as planStacks), for the scrape model's check.
+ */
+const clusterObjectsOf = (ctx: BaseContext, plans: readonly StackPlan[], cluster: Fleet['clusters'][number]): ClusterObjects => {
+  const environment = environmentOf(ctx.fleet, cluster);
+  const units = plans
+    .filter((p) => p.clusters.includes(cluster))
+    .flatMap((plan) => {
+      const comps = plan.componentsByCluster.get(cluster.name)!;
+      const carried = new Map<string, Component>([...comps.map((c) => [c.name, c] as const), ...capabilityUnitsOn(cluster, comps).map((u) => [u.unit, u.component] as const)]);
+      return [
+        ...plan.baseUnits.filter((u) => carried.has(u.unit)).map((u) => ({ component: carried.get(u.unit)!.name, metrics: carried.get(u.unit)!.metrics ?? [], objects: u.objects })),
+        ...comps.map((comp) => {
+          const autoscaling = environment.apps[comp.name]?.autoscaling;
+          return {
+            component: comp.name,
+            metrics: comp.metrics ?? [],
+            objects: [
+              ...(comp.cluster?.({ ...ctx, cluster, environment }) ?? []),
+              ...(autoscaling ? scalerObjects(ctx, comp, autoscaling) : []),
+              ...liveTrafficAlertRules(ctx, comp, environment),
+            ],
+          };
+        }),
+      ];
+    });
+  return { cluster: cluster.name, units, exporters: exportersOn(cluster) };
+};
+
 export const renderFleet = (input: Fleet, components: readonly Component[] = componentsFor(input)): GeneratedFile[] => {
   // The loader already sorts clusters; sorting again keeps the render deterministic for any caller.
   const fleet: Fleet = { ...input, clusters: [...input.clusters].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
@@ -75,8 +107,13 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = com
     return objects;
   };
   const ruleProblems = checkRuleCoverage(ctx, fleet.clusters, baseObjectsOf);
-  if (ruleProblems.length > 0) throw new Error(`invalid alert rules:\n  ${ruleProblems.join('\n  ')}`);
+  if (ruleProblems.length > 0) throw new CliError(`invalid alert rules:\n  ${ruleProblems.join('\n  ')}\nnothing was written`, ExitCode.Findings);
   const plans = planStacks(fleet, ctx, baseObjectsOf);
+  // Every rule and dashboard query selects series a target of each cluster it ships to really exposes.
+  const queryProblems = checkClusterQueries(fleet.clusters.map((cluster) => clusterObjectsOf(ctx, plans, cluster)));
+  if (queryProblems.length > 0) {
+    throw new CliError(`monitoring queries select series that do not exist:\n  ${queryProblems.join('\n  ')}\nnothing was written`, ExitCode.Findings);
+  }
   const groups: GeneratedFile[][] = [];
   for (const plan of plans) groups.push(renderBase(plan.stack, plan.baseUnits));
   for (const env of fleet.environments) {
@@ -93,6 +130,6 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = com
     }
   }
   groups.push(renderArgoCd(fleet, plans), renderPlatformConfig(fleet), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet), renderRegions(fleet, components));
-  groups.push(renderAlertsDoc());
+  groups.push(renderAlertsDoc(alertClusters(ctx, fleet.clusters, baseObjectsOf)));
   return composeFiles(...groups);
 };

@@ -35,6 +35,8 @@ export const TEST_APT_PACKAGES = [
   'libnginx-mod-http-js',
   // promtool checks and unit-tests the generated alert and recording rules.
   'prometheus',
+  // amtool checks the generated Alertmanager configuration and tests its routes and inhibitions.
+  'prometheus-alertmanager',
   // The origin-http sidecar's drain hook polls xiu with wget (busybox's in the image); its test runs it for real.
   'wget',
 ] as const;

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENTS } from '../../scripts/components/catalog.ts';
 import type { Component, K8sObject } from '../../scripts/components/component.ts';
 import { baseContextFor } from '../../scripts/components/placement.ts';
-import { checkRuleCoverage, componentAlertRules, liveTrafficAlertRules } from '../../scripts/monitoring/alert-rules.ts';
+import { alertClusters, checkRuleCoverage, componentAlertRules, liveTrafficAlertRules } from '../../scripts/monitoring/alert-rules.ts';
+import { renderAlertsDoc } from '../../scripts/monitoring/alerts-doc.ts';
 import { ALERTS } from '../../scripts/monitoring/rules.ts';
 import type { Fleet } from '../../scripts/model/fleet.ts';
 import { DEFAULT_INVENTORY, loadFleet } from '../support/fleet.ts';
@@ -52,8 +53,19 @@ describe('checkRuleCoverage', () => {
 });
 
 describe('rule objects', () => {
-  it('every fixed alert names an owner; per-component alerts none', () => {
-    for (const a of ALERTS) expect(a.perComponent === undefined).toBe(a.owner !== undefined);
+  it('every fixed alert names an owner; per-component and per-ScaledObject alerts none', () => {
+    for (const a of ALERTS) expect(a.perComponent === undefined && a.perScaledObject === undefined, a.alert).toBe(a.owner !== undefined);
+  });
+
+  it('KEDA queue alerts ship only with components a ScaledObject scales, in that environment', () => {
+    const ctx = baseContextFor(fleet, COMPONENTS);
+    const names = (c: Component): string[] =>
+      fleet.environments.flatMap((e) => liveTrafficAlertRules(ctx, c, e).map((o) => `${e.name}/${o.metadata.name}`)).filter((n) => n.endsWith('-autoscaling-alerts'));
+    const worker = COMPONENTS.find((c) => c.name === 'transcode-worker-cpu')!;
+    const origin = COMPONENTS.find((c) => c.name === 'rtmp-origin')!;
+    expect(names(worker)).toContain('prod/transcode-worker-cpu-autoscaling-alerts');
+    // The origin autoscales with an HPA, not KEDA: no KEDA series exist for it.
+    expect(names(origin)).toEqual([]);
   });
 
   it("a component's rules carry its name, namespace and the runbook of each alert", () => {
@@ -72,5 +84,22 @@ describe('rule objects', () => {
     const origin = COMPONENTS.find((c) => c.name === 'rtmp-origin')!;
     const byEnv = Object.fromEntries(fleet.environments.map((e) => [e.name, liveTrafficAlertRules(ctx, origin, e).length]));
     expect(byEnv).toEqual({ dev: 0, staging: 0, prod: 1 });
+  });
+});
+
+describe('docs/alerts.md says where each alert can fire', () => {
+  it('lists, per alert, the clusters whose rules contain it', () => {
+    const ctx = baseContextFor(fleet, COMPONENTS);
+    const placement = alertClusters(ctx, fleet.clusters, baseObjects);
+    const doc = renderAlertsDoc(placement)[0]!.content;
+    for (const a of ALERTS) {
+      const section = doc.slice(doc.indexOf(`\n## ${a.alert}\n`)).split('\n## ')[1]!;
+      expect(section, a.alert).toMatch(/- Can fire on: /);
+      for (const c of placement.get(a.alert) ?? []) expect(section, a.alert).toContain(`\`${c}\``);
+    }
+    expect(placement.get('GpuTemperatureHigh')).toEqual(['prod-gpu-us-east-1']);
+    expect(placement.get('PostgresConnectionsHigh')).toEqual(['dev-k3d', 'staging-eu-west-1']);
+    expect(placement.get('TranscodeWorkerQueueBacklog')).toContain('prod-eu-west-1');
+    expect(placement.get('RtmpOriginDown')).not.toContain('prod-gpu-us-east-1');
   });
 });

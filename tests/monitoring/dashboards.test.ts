@@ -1,7 +1,7 @@
 // Dashboards are code: typed, laid out without overlaps, and refused by the render when a query cannot work.
 import { describe, expect, it } from 'vitest';
 import { COMPONENTS } from '../../scripts/components/catalog.ts';
-import { fleetDashboards } from '../../scripts/components/monitoring/grafana.ts';
+import { clusterDashboards, fleetDashboards } from '../../scripts/components/monitoring/grafana.ts';
 import { DASHBOARDS, renderDashboard } from '../../scripts/monitoring/dashboards.ts';
 import { componentMetrics, isMetricProvided } from '../../scripts/monitoring/promql.ts';
 import { DEFAULT_INVENTORY, loadFleet } from '../support/fleet.ts';
@@ -20,12 +20,28 @@ describe('dashboards', () => {
     for (const p of panels) expect(p.targets.length).toBeGreaterThan(0);
   });
 
-  it('optional panels disappear when no component exposes their metrics, others stay', () => {
+  it('panels disappear where their series do not exist, others stay', () => {
     const transcoding = DASHBOARDS.find((d) => d.uid === 'transcoding')!;
     const titles = (p: (m: string) => boolean): string[] => (renderDashboard(transcoding, p).panels ?? []).map((x) => x.title ?? '');
-    expect(titles(provided)).toContain('Queue depth');
-    expect(titles((m) => provided(m) && !m.startsWith('rabbitmq_'))).not.toContain('Queue depth');
-    expect(titles(() => false)).toContain('Jobs in progress');
+    expect(titles(provided)).toContain('Queue depth (in-cluster RabbitMQ)');
+    expect(titles((m) => provided(m) && !m.startsWith('rabbitmq_'))).not.toContain('Queue depth (in-cluster RabbitMQ)');
+    expect(titles((m) => provided(m) && !m.startsWith('rabbitmq_'))).toContain('Jobs in progress');
+    expect(titles(() => false)).toEqual([]);
+  });
+
+  it.each([
+    ['dev-k3d', ['storage-database', 'streaming', 'system-overview', 'transcoding'], ['Postgres connections', 'Queue depth (in-cluster RabbitMQ)'], ['Queue depth seen by KEDA']],
+    ['prod-eu-west-1', ['storage-database', 'streaming', 'system-overview', 'transcoding'], ['Queue depth seen by KEDA'], ['Postgres connections', 'Queue depth (in-cluster RabbitMQ)']],
+    ['prod-gpu-us-east-1', ['gpu', 'storage-database', 'system-overview', 'transcoding'], ['GPU memory used / free', 'Queue depth seen by KEDA'], ['Active publishers']],
+  ])('%s ships the dashboards and panels it has data for', async (name, uids, has, lacks) => {
+    const fleet = await loadFleet(DEFAULT_INVENTORY);
+    const cluster = fleet.clusters.find((c) => c.name === name)!;
+    const environment = fleet.environments.find((e) => e.name === cluster.environment)!;
+    const dashboards = clusterDashboards({ fleet, components: COMPONENTS, repository: (i) => i, cluster, environment });
+    expect(dashboards.map((d) => d.uid).sort()).toEqual(uids);
+    const titles = dashboards.flatMap((d) => (JSON.parse(d.json) as { panels: Array<{ title: string }> }).panels.map((p) => p.title));
+    for (const t of has) expect(titles).toContain(t);
+    for (const t of lacks) expect(titles).not.toContain(t);
   });
 
   it('the render refuses dashboards querying metrics no component of the fleet exposes', async () => {

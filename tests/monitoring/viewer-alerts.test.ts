@@ -2,10 +2,8 @@
 // that a mesh and a non-mesh cluster actually receive (a real gen + Kustomize build of each cluster's stacks), fed
 // with series shaped like the CDN edge's access-log exporter: its metric names, its label names as the shipped
 // exporter config yields them, its histogram buckets, and the scrape labels of the edge's ServiceMonitor.
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { main } from '../../scripts/cli/gen.ts';
@@ -18,8 +16,8 @@ import type { Fleet } from '../../scripts/model/fleet.ts';
 import { EDGE_KIND_LABEL, EDGE_REQUEST_KINDS, edgeKindRelabelYaml, HLS_KINDS, type EdgeRequestKind } from '../../scripts/monitoring/edge-traffic.ts';
 import { THRESHOLDS } from '../../scripts/monitoring/rules.ts';
 import { captureIo, DEFAULT_INVENTORY, loadFleet, removeDir, tempDir } from '../support/fleet.ts';
+import { promtool } from '../support/tools.ts';
 
-const run = promisify(execFile);
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- reads loosely typed built objects and exporter YAML */
 
@@ -56,18 +54,6 @@ const exporterBuckets = (): string[] => {
 
 // --- promtool ------------------------------------------------------------------------------------------------------
 
-const promtool = async (args: readonly string[], cwd: string): Promise<string> => {
-  try {
-    const { stdout, stderr } = await run('promtool', [...args], { cwd });
-    return `${stdout}${stderr}`;
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-    if (err.code === 'ENOENT') {
-      throw new Error('promtool is not on PATH: install the Debian `prometheus` package (`apt-get install prometheus`), as .ci/install-packages does', { cause: e });
-    }
-    throw new Error(`promtool ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
-  }
-};
 
 // --- the clusters' rules, as built ---------------------------------------------------------------------------------
 

@@ -1,12 +1,16 @@
 // Grafana: datasources (Prometheus, Alertmanager, Tempo) and dashboards provisioned from generated ConfigMaps,
 // so every dashboard is code (scripts/monitoring/dashboards.ts) and a UI edit never drifts from Git.
 // Admin credentials come from an ExternalSecret; public on grafana.<cluster domain> with the env's issuer.
+import { CliError, ExitCode } from '../../lib/exit-codes.ts';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import { dashboardFiles } from '../../monitoring/dashboards.ts';
+import { exportersOn, scaledByKeda } from '../../monitoring/alert-rules.ts';
+import { DASHBOARDS, dashboardFiles } from '../../monitoring/dashboards.ts';
 import { isMetricProvided, componentMetrics } from '../../monitoring/promql.ts';
+import { recordedMetrics } from '../../monitoring/recording-rules.ts';
 import { fleetMonitoringSettings } from '../../monitoring/settings.ts';
 import { validateDashboardJson } from '../../monitoring/validate.ts';
-import type { BaseContext, Component, K8sObject } from '../component.ts';
+import type { BaseContext, ClusterContext, Component, K8sObject } from '../component.ts';
+import { runsOn } from '../placement.ts';
 import {
   configChecksumAnnotation,
   configMap,
@@ -35,6 +39,9 @@ const defaults = {
   replicas: 1,
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
 };
+
+/** The pod annotation configChecksumAnnotation() writes. */
+const CHECKSUM_KEY = Object.keys(configChecksumAnnotation(''))[0]!;
 
 const svcUrl = (name: string, port: number): string => `http://${name}.${NAMESPACE}.svc.cluster.local:${port}`;
 
@@ -88,19 +95,37 @@ export const grafanaHost = (domain: string): string => `grafana.${domain}`;
 
 export const dashboardConfigMapName = (uid: string): string => `${GRAFANA}-dashboard-${uid}`;
 
+/** Raw metrics the components declare, plus the series their recording rules write (recording-rules.ts). */
+const exposedBy = (components: readonly Component[]): Set<string> =>
+  new Set([...componentMetrics(components), ...recordedMetrics(components.map((c) => c.metrics ?? []))]);
+
 /**
- * Dashboards over every metric the fleet's components declare plus the known exporters. Validated here so a
- * renamed metric or a broken query fails `pnpm gen` instead of shipping an empty panel.
+ * Every dashboard with every panel, checked against every metric the fleet's components declare plus the known
+ * exporters: a renamed metric or a broken query fails `pnpm gen` instead of shipping an empty panel anywhere.
  */
 export const fleetDashboards = (ctx: BaseContext): Array<{ uid: string; json: string }> => {
-  const exposed = componentMetrics(ctx.components);
-  const files = dashboardFiles((m) => isMetricProvided(m, exposed));
+  const exposed = exposedBy(ctx.components);
+  const files = dashboardFiles(() => true);
   const problems = files.flatMap((d) => validateDashboardJson(d.uid, d.json, exposed));
-  if (problems.length > 0) throw new Error(`invalid Grafana dashboards:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new CliError(`invalid Grafana dashboards:\n  ${problems.join('\n  ')}\nnothing was written`, ExitCode.Findings);
   return files;
 };
 
-const grafanaDeployment = (ctx: BaseContext, dashboards: ReadonlyArray<{ uid: string; json: string }>, configs: string[]): IDeployment & K8sObject =>
+/**
+ * The dashboards of one cluster: each panel only where every series it reads exists there (components running on
+ * the cluster, their recording rules, exporters present there; KEDA's scaler series only where a ScaledObject
+ * scales a component), and a dashboard only with at least one panel. So the GPU dashboard exists on `gpu` clusters,
+ * the streaming one where the streaming stack runs, Postgres panels where Postgres runs in the cluster.
+ */
+export const clusterDashboards = (ctx: ClusterContext): Array<{ uid: string; json: string }> => {
+  const running = ctx.components.filter((c) => runsOn(ctx, c));
+  const keda = running.some((c) => scaledByKeda(ctx, c, ctx.environment));
+  const exporters = exportersOn(ctx.cluster).filter((e) => e.name !== 'keda' || keda);
+  const exposed = exposedBy(running);
+  return dashboardFiles((m) => isMetricProvided(m, exposed, exporters)).filter((d) => (JSON.parse(d.json) as { panels: unknown[] }).panels.length > 0);
+};
+
+const grafanaDeployment = (ctx: BaseContext, configs: string[]): IDeployment & K8sObject =>
   deployment({
     name: GRAFANA,
     namespace: NAMESPACE,
@@ -142,13 +167,15 @@ const grafanaDeployment = (ctx: BaseContext, dashboards: ReadonlyArray<{ uid: st
       emptyDir('tmp', '256Mi'),
       { name: 'datasources', configMap: { name: `${GRAFANA}-datasources` } },
       { name: 'dashboard-provider', configMap: { name: `${GRAFANA}-dashboard-provider` } },
-      { name: 'dashboards', projected: { sources: dashboards.map((d) => ({ configMap: { name: dashboardConfigMapName(d.uid) } })) } },
+      // Every dashboard's ConfigMap, optional: a cluster renders only the dashboards it has data for (cluster hook).
+      { name: 'dashboards', projected: { sources: DASHBOARDS.map((d) => ({ configMap: { name: dashboardConfigMapName(d.uid), optional: true } })) } },
     ],
   });
 
 const base = (ctx: BaseContext): K8sObject[] => {
   const settings = fleetMonitoringSettings(ctx.fleet);
-  const dashboards = fleetDashboards(ctx);
+  // Validates every panel against the fleet (fails gen on a bad query); clusters ship their own subset.
+  fleetDashboards(ctx);
   const datasources = datasourcesYaml();
   const provider = dashboardProviderYaml();
   return [
@@ -164,10 +191,7 @@ const base = (ctx: BaseContext): K8sObject[] => {
     }),
     configMap({ name: `${GRAFANA}-datasources`, namespace: NAMESPACE, stack: 'monitoring', app: GRAFANA, data: { 'datasources.yaml': datasources } }),
     configMap({ name: `${GRAFANA}-dashboard-provider`, namespace: NAMESPACE, stack: 'monitoring', app: GRAFANA, data: { 'provider.yaml': provider } }),
-    ...dashboards.map((d) =>
-      configMap({ name: dashboardConfigMapName(d.uid), namespace: NAMESPACE, stack: 'monitoring', app: GRAFANA, data: { [`${d.uid}.json`]: d.json } }),
-    ),
-    grafanaDeployment(ctx, dashboards, [datasources, provider, ...dashboards.map((d) => d.json)]),
+    grafanaDeployment(ctx, [datasources, provider]),
     service({
       name: GRAFANA,
       namespace: NAMESPACE,
@@ -205,20 +229,31 @@ export const grafanaComponent: Component = {
   defaults,
   base,
   // Links Grafana generates (alert notifications, share links, OAuth redirects) must use the public host.
-  clusterPatches: ({ cluster }) => [
+  clusterPatches: (ctx) => [
     {
       target: { kind: 'Deployment', name: GRAFANA },
-      ops: [{ op: 'add', path: '/spec/template/spec/containers/0/env/-', value: { name: 'GF_SERVER_ROOT_URL', value: `https://${grafanaHost(cluster.domain)}/` } }],
+      ops: [
+        { op: 'add', path: '/spec/template/spec/containers/0/env/-', value: { name: 'GF_SERVER_ROOT_URL', value: `https://${grafanaHost(ctx.cluster.domain)}/` } },
+        // The cluster's dashboards roll the pods like the base configs do.
+        {
+          op: 'replace',
+          path: `/spec/template/metadata/annotations/${CHECKSUM_KEY.replace(/\//g, '~1')}`,
+          value: configChecksumAnnotation(datasourcesYaml(), dashboardProviderYaml(), ...clusterDashboards(ctx).map((d) => d.json))[CHECKSUM_KEY]!,
+        },
+      ],
     },
   ],
-  cluster: ({ cluster, environment }) => [
+  cluster: (ctx) => [
+    ...clusterDashboards(ctx).map((d) =>
+      configMap({ name: dashboardConfigMapName(d.uid), namespace: NAMESPACE, stack: 'monitoring', app: GRAFANA, data: { [`${d.uid}.json`]: d.json } }),
+    ),
     tlsIngress({
       name: GRAFANA,
       namespace: NAMESPACE,
       stack: 'monitoring',
       app: GRAFANA,
-      host: grafanaHost(cluster.domain),
-      clusterIssuer: environment.clusterIssuer,
+      host: grafanaHost(ctx.cluster.domain),
+      clusterIssuer: ctx.environment.clusterIssuer,
       serviceName: GRAFANA,
       servicePort: 'http',
       // Each replica keeps its own sessions (sqlite on an emptyDir): keep a browser on one replica.

@@ -116,11 +116,16 @@ const base = (ctx: BaseContext): K8sObject[] => {
         { name: 'otlp-grpc', port: OTLP_GRPC_PORT, targetPort: 'otlp-grpc', protocol: 'TCP' },
       ],
     }),
+    // The StatefulSet's governing Service only gives the pod its DNS identity, so it declares no port: with the
+    // `http` port it carried before, the ServiceMonitor (which selects both Services by the same labels) scraped
+    // Tempo twice, as job "tempo" and job "tempo-headless". A headless Service may have no ports.
+    // Checked: kubernetes.io docs, kubectl reference `kubectl create service clusterip` ("Create a new ClusterIP
+    // service named my-cs (in headless mode)": `--clusterip="None"` without `--tcp`).
     {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: `${TEMPO}-headless`, namespace: NAMESPACE, labels: appLabels(TEMPO, 'monitoring') },
-      spec: { clusterIP: 'None', ports: [{ name: 'http', port: TEMPO_HTTP_PORT, targetPort: 'http', protocol: 'TCP' }], selector: selectorLabels(TEMPO) },
+      spec: { clusterIP: 'None', selector: selectorLabels(TEMPO) },
     },
     podDisruptionBudget({ app: TEMPO, namespace: NAMESPACE, stack: 'monitoring' }),
     serviceMonitor({ app: TEMPO, namespace: NAMESPACE, stack: 'monitoring', port: 'http' }),

@@ -16,7 +16,17 @@ const EXPORTER_PORT = 9121;
 const UID = 999;
 
 /** Exporter metrics the monitoring stack may query (redis_exporter names). */
-export const REDIS_METRICS = ['redis_up', 'redis_connected_clients', 'redis_config_maxclients', 'redis_memory_used_bytes'] as const;
+// Checked: oliver006/redis_exporter @ v1.67.0 : exporter/exporter.go (INFO connected_clients →
+// redis_connected_clients; keyspace_hits/keyspace_misses → redis_keyspace_hits_total/_misses_total; CONFIG maxclients →
+// redis_config_maxclients).
+export const REDIS_METRICS = [
+  'redis_up',
+  'redis_connected_clients',
+  'redis_config_maxclients',
+  'redis_memory_used_bytes',
+  'redis_keyspace_hits_total',
+  'redis_keyspace_misses_total',
+] as const;
 
 const defaults = {
   replicas: 1,

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_INVENTORY, loadFleet, removeDir, tempDir } from '../../support/fleet.ts';
 import { editedInventory, renderFleetBuilds, type RenderedFleet } from '../../support/rendered.ts';
+import { fleetMonitoringSettings } from '../../../scripts/monitoring/settings.ts';
+
+const EMAIL = { to: 'oncall@example.org', from: 'alertmanager@example.org', smarthost: 'smtp.example.org:587' };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read loosely typed built objects */
 let rendered: RenderedFleet;
@@ -53,13 +56,38 @@ describe('monitoring settings validation', () => {
     { file: 'environments/dev.yaml', path: ['monitoring', 'storageSize'], value: '50GB' },
     { file: 'fleet.yaml', path: ['monitoring', 'slackChannel'], value: 'alerts' },
     { file: 'environments/dev.yaml', path: ['monitoring', 'slackChannel'], value: '#alerts' },
+    // The e-mail receiver: fleet-wide, addresses and host:port checked, known severities only, no password field.
+    { file: 'fleet.yaml', path: ['monitoring', 'email', 'to'], value: 'oncall' },
+    { file: 'fleet.yaml', path: ['monitoring', 'email', 'smarthost'], value: 'smtp.example.org' },
+    { file: 'fleet.yaml', path: ['monitoring', 'email', 'severities'], value: ['info'] },
+    { file: 'fleet.yaml', path: ['monitoring', 'email', 'authPassword'], value: 'secret' },
+    { file: 'environments/prod.yaml', path: ['monitoring', 'email'], value: EMAIL },
   ])('rejects $file $path = $value', async ({ file, path, value }) => {
     const root = await tempDir('monitoring-settings');
     try {
-      const inventory = await editedInventory(root, [{ file, path, value }]);
+      // Field edits under `email` start from a valid receiver, so only the edited field is wrong.
+      const base = file === 'fleet.yaml' && path[1] === 'email' && path.length > 2 ? [{ file, path: ['monitoring', 'email'], value: EMAIL }] : [];
+      const inventory = await editedInventory(root, [...base, { file, path, value }]);
       await expect(loadFleet(inventory)).rejects.toThrow(new RegExp(path[path.length - 1]!));
     } finally {
       await removeDir(root);
     }
+  });
+});
+
+describe('e-mail receiver setting', () => {
+  it('loads from fleet.yaml; severities default to critical and warning', async () => {
+    const root = await tempDir('monitoring-email');
+    try {
+      const inventory = await editedInventory(root, [{ file: 'fleet.yaml', path: ['monitoring', 'email'], value: EMAIL }]);
+      const settings = fleetMonitoringSettings(await loadFleet(inventory));
+      expect(settings.email).toEqual({ ...EMAIL, severities: ['critical', 'warning'] });
+    } finally {
+      await removeDir(root);
+    }
+  });
+
+  it('is absent on the shipped fleet (no e-mail receiver)', async () => {
+    expect(fleetMonitoringSettings(await loadFleet(DEFAULT_INVENTORY)).email).toBeUndefined();
   });
 });
