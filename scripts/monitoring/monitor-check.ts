@@ -110,8 +110,18 @@ const stringValue = (lit: string): string => {
   return JSON.parse(lit) as string;
 };
 
-/** Every vector selector of an expression (also those under range selectors), with Prometheus' own grammar. */
+/**
+ * Every vector selector of an expression (also those under range selectors), with Prometheus' own grammar. Memoised:
+ * every cluster checks the same few hundred rule and panel expressions.
+ */
 export const vectorSelectors = (expr: string): VectorSelectorInfo[] => {
+  let found = selectorsOf.get(expr);
+  if (found === undefined) selectorsOf.set(expr, (found = parseSelectors(expr)));
+  return found.map((s) => ({ metric: s.metric, matchers: [...s.matchers] }));
+};
+const selectorsOf = new Map<string, readonly VectorSelectorInfo[]>();
+
+const parseSelectors = (expr: string): VectorSelectorInfo[] => {
   const tree = parser.parse(expr);
   const out: VectorSelectorInfo[] = [];
   let broken = false;
@@ -179,6 +189,14 @@ interface Candidate {
 
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'] as const;
 
+const regexes = new Map<string, RegExp>();
+/** PromQL regex matchers are anchored at both ends. */
+const anchoredRegex = (re: string): RegExp => {
+  let r = regexes.get(re);
+  if (r === undefined) regexes.set(re, (r = new RegExp(`^(?:${re})$`)));
+  return r;
+};
+
 const matcherHolds = (m: LabelMatcher, value: string): boolean => {
   switch (m.op) {
     case '=':
@@ -186,9 +204,9 @@ const matcherHolds = (m: LabelMatcher, value: string): boolean => {
     case '!=':
       return value !== m.value;
     case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(value);
+      return anchoredRegex(m.value).test(value);
     case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test(value);
+      return !anchoredRegex(m.value).test(value);
   }
 };
 
@@ -317,12 +335,62 @@ export const dashboardExpressions = (objects: readonly K8sObject[]): ExpressionT
  * cluster exposes, with target labels (job, namespace, service, pod, container, endpoint) a target really has, and
  * no target is scraped twice. Messages name the cluster, the rule or panel and the missing series.
  */
-export const checkClusterQueries = (clusters: readonly ClusterObjects[]): string[] =>
-  clusters.flatMap((c) => {
-    const model = clusterSeriesModel(c);
-    const objects = c.units.flatMap((u) => u.objects);
-    return [
-      ...model.duplicates.map((d) => `cluster ${c.cluster}: ${d}`),
-      ...checkSelectedSeries(model, [...ruleExpressions(objects), ...dashboardExpressions(objects)]),
-    ];
+/* eslint-disable @typescript-eslint/no-explicit-any -- projects loosely typed objects */
+/** The parts of an object the scrape model and the query check read; anything else (hosts, checksums) is left out. */
+const modelView = (o: any): unknown => {
+  const id = [o.kind, o.metadata?.namespace, o.metadata?.name];
+  switch (o.kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet': {
+      const t = o.spec?.template ?? {};
+      const containers = (cs: any[] | undefined): unknown => (cs ?? []).map((c) => [c.name, c.image, c.ports]);
+      return [...id, t.metadata?.labels, containers(t.spec?.containers), containers(t.spec?.initContainers)];
+    }
+    case 'Service':
+      return [...id, o.metadata?.labels, o.spec?.selector, o.spec?.ports, o.spec?.clusterIP];
+    case 'ServiceMonitor':
+    case 'PodMonitor':
+    case 'PrometheusRule':
+      return [...id, o.metadata?.labels, o.spec];
+    case 'ConfigMap':
+      return [...id, Object.entries(o.data ?? {}).filter(([k]) => k.endsWith('.json'))];
+    default:
+      return undefined;
+  }
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Two clusters with the same fingerprint get the same findings (but for their names). */
+const fingerprint = (c: ClusterObjects): string =>
+  JSON.stringify([
+    c.exporters.map((e) => e.name),
+    c.units.map((u) => [u.component, u.metrics, u.objects.map(modelView).filter((v) => v !== undefined)]),
+  ]);
+
+/** Stands for the cluster's name while a fingerprint's findings are computed once. */
+const CLUSTER_PLACEHOLDER = '\u0000cluster\u0000';
+
+const checkOneCluster = (c: ClusterObjects): string[] => {
+  const model = clusterSeriesModel(c);
+  const objects = c.units.flatMap((u) => u.objects);
+  return [
+    ...model.duplicates.map((d) => `cluster ${c.cluster}: ${d}`),
+    ...checkSelectedSeries(model, [...ruleExpressions(objects), ...dashboardExpressions(objects)]),
+  ];
+};
+
+/**
+ * Findings of every cluster. Clusters of one environment, stacks and capabilities differ only in names and hosts,
+ * which the model does not read: each distinct fingerprint is modelled once (gen of 1,000 synthetic clusters spent
+ * 7 s modelling them one by one; see pnpm bench).
+ */
+export const checkClusterQueries = (clusters: readonly ClusterObjects[]): string[] => {
+  const byFingerprint = new Map<string, readonly string[]>();
+  return clusters.flatMap((c) => {
+    const key = fingerprint(c);
+    let findings = byFingerprint.get(key);
+    if (findings === undefined) byFingerprint.set(key, (findings = checkOneCluster({ ...c, cluster: CLUSTER_PLACEHOLDER })));
+    return findings.map((f) => f.split(CLUSTER_PLACEHOLDER).join(c.cluster));
   });
+};

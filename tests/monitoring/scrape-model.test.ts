@@ -130,6 +130,31 @@ describe('checkClusterQueries: every query selects series that exist on its clus
     else expect(problems).toEqual([expect.stringMatching(problem)]);
   });
 
+  it('models clusters of one shape once, but never merges clusters whose objects differ', () => {
+    const broken = [rule('RedisDown', 'up{job="redis"} == 0')];
+    const renamed = (c: ClusterObjects, name: string): ClusterObjects => ({ ...c, cluster: name });
+    const dev = clusterObjects('dev-k3d', broken);
+    // Same objects under two names: the same findings, each naming its own cluster.
+    expect(checkClusterQueries([renamed(dev, 'a'), renamed(dev, 'b')])).toEqual([]);
+    const prod = clusterObjects('prod-eu-west-1', broken);
+    expect(checkClusterQueries([renamed(prod, 'a'), renamed(prod, 'b')])).toEqual([
+      expect.stringMatching(/^cluster a: rule RedisDown /),
+      expect.stringMatching(/^cluster b: rule RedisDown /),
+    ]);
+    // Objects that differ only where the model reads (the redis Service's port gone) are checked apart.
+    const withoutRedisPort: ClusterObjects = {
+      ...dev,
+      cluster: 'c',
+      units: dev.units.map((u) => ({
+        ...u,
+        objects: u.objects.map((o) =>
+          o.kind === 'Service' && o.metadata.name === 'redis' ? ({ ...o, spec: { ...(o as unknown as { spec: object }).spec, ports: [] } } as K8sObject) : o,
+        ),
+      })),
+    };
+    expect(checkClusterQueries([renamed(dev, 'a'), withoutRedisPort])).toEqual([expect.stringMatching(/^cluster c: rule RedisDown /)]);
+  });
+
   it('recording rules provide the series they record', () => {
     const model = clusterSeriesModel(clusterObjects('dev-k3d', [
       { ...rule('X', 'up'), spec: { groups: [{ name: 'r', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] }] } } as K8sObject,
