@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_RESOLVER, EDGE_UPSTREAM, FLV_IDLE_SECONDS, PLAYLIST_REFRESH_SECONDS, PLAYLIST_TTL_SECONDS, RESOLVE_VALID_SECONDS } from '../../scripts/components/streaming/edge-cache.ts';
+import { CLUSTER_RESOLVER, EDGE_UPSTREAM, FLV_IDLE_SECONDS, PLAYLIST_STALE_BOUND_SECONDS, PLAYLIST_TTL_SECONDS, RESOLVE_VALID_SECONDS } from '../../scripts/components/streaming/edge-cache.ts';
 import { FLV_PORT, XIU_API_PORT } from '../../scripts/components/streaming/rtmp-origin.ts';
 import { xiuContract } from '../../scripts/components/streaming/xiu-contract.ts';
 import { removeDir, tempDir } from '../support/fleet.ts';
@@ -53,8 +53,14 @@ const play = async (t: Topology, stream: string): Promise<{ playlist: Fetched; s
   return { playlist, segments };
 };
 
-/** Wait out the edge's resolver cache, so a changed replica set is what it uses. */
-const afterResolve = (): Promise<void> => sleep(RESOLVE_VALID_SECONDS * 1000 + 700);
+/**
+ * Wait out the edge's resolver cache, so a changed replica set is what it uses. nginx keeps an answer while
+ * `valid >= now` in whole seconds, so an answer lives up to `valid=` + 1 s.
+ */
+const afterResolve = (): Promise<void> => sleep((RESOLVE_VALID_SECONDS + 1) * 1000 + 500);
+
+/** Wait out a cached playlist: its lifetime, plus nginx's whole-second clock. */
+const afterPlaylistTtl = (): Promise<void> => sleep((PLAYLIST_TTL_SECONDS + 1) * 1000 + 300);
 
 /** The last lines of the edge's and the replicas' logs, for a failure message. */
 const diagnostics = (t: Topology): string =>
@@ -216,7 +222,7 @@ describe('edge → origin replicas, in real nginx', () => {
     expect((await fetchEdge(t, playlistPath('echo'))).status).toBe(200);
     // The replica is removed; its publisher has not reconnected yet.
     r0.xiu.unpublish(APP, 'echo');
-    await sleep(PLAYLIST_TTL_SECONDS * 1000 + 300);
+    await afterPlaylistTtl();
     const gone = await fetchEdge(t, playlistPath('echo'));
     expect(gone.status).toBe(404);
     // Ask again and again while it is gone, then the publisher lands on r1: the very next request plays.
@@ -252,14 +258,14 @@ describe('edge → origin replicas, in real nginx', () => {
       clearInterval(writer);
     }
     expect(worst).toBeGreaterThan(0);
-    expect(worst).toBeLessThanOrEqual((PLAYLIST_TTL_SECONDS + PLAYLIST_REFRESH_SECONDS) * 1000);
+    expect(worst).toBeLessThanOrEqual(PLAYLIST_STALE_BOUND_SECONDS * 1000);
     expect(worst).toBeLessThan(xiuContract().hlsSegmentSeconds * 1000);
 
     // xiu's API stops answering: the sidecar cannot say which session the playlist is, so after the cache lifetime
     // the edge passes the failure on instead of serving the old playlist.
     r1.xiu.setApiDown(true);
     try {
-      await sleep((PLAYLIST_TTL_SECONDS + 0.5) * 1000);
+      await afterPlaylistTtl();
       const failed = await fetchEdge(t, playlistPath('foxtrot'));
       expect(failed.status).toBeGreaterThanOrEqual(500);
     } finally {

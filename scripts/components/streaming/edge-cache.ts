@@ -7,9 +7,10 @@
 // hold, and nginx moves on to the next (`proxy_next_upstream http_404`, every replica once). 404s are never cached.
 //
 // Caching: segment URIs name their publish session (origin-http.ts), so segments are immutable and cached long;
-// two sessions of a stream can never share a cache entry. Playlists change every segment: cached for 1 s, and while
-// one request refreshes a playlist the others get the cached one, at most 1 s + the refresh bound old, always less
-// than one segment (xiu-contract.ts), so a player never sees a playlist staler than its target duration. HTTP-FLV is
+// two sessions of a stream can never share a cache entry. Playlists change every segment: cached for 1 s (up to 2 s:
+// nginx counts whole seconds), and while one request refreshes a playlist the others get the cached one, so a
+// playlist is at most PLAYLIST_STALE_BOUND_SECONDS old, less than one segment (xiu-contract.ts): a player never sees
+// a playlist staler than its target duration. HTTP-FLV is
 // passed through unbuffered and uncached.
 //
 // Under Istio the Host header is what the edge's sidecar routes by: it is set to the headless Service's name, whose
@@ -56,11 +57,15 @@ export const EDGE_UPSTREAM = {
 } as const;
 /** The cluster DNS Service (kube-dns is its name on every distribution, CoreDNS included). */
 export const CLUSTER_RESOLVER = 'kube-dns.kube-system.svc.cluster.local';
-/** How often the replica list is re-resolved: a new replica gets traffic, a removed one stops, within this. */
+/** How often the replica list is re-resolved: a new replica gets traffic, a removed one stops, within this + 1 s (nginx counts whole seconds). */
 export const RESOLVE_VALID_SECONDS = 2;
 /** Playlist freshness: cache lifetime and the bound on one refresh (all replicas tried). */
 export const PLAYLIST_TTL_SECONDS = 1;
-export const PLAYLIST_REFRESH_SECONDS = 3;
+export const PLAYLIST_REFRESH_SECONDS = 2;
+/** nginx counts cache validity in whole seconds: an entry cached for N s is served for up to N + 1 s. */
+const NGINX_CLOCK_SECONDS = 1;
+/** The oldest playlist a viewer can get: cached, then served stale while a refresh runs to its bound. */
+export const PLAYLIST_STALE_BOUND_SECONDS = PLAYLIST_TTL_SECONDS + NGINX_CLOCK_SECONDS + PLAYLIST_REFRESH_SECONDS;
 /** HTTP-FLV: a viewer is cut only if the origin sends nothing for this long. */
 export const FLV_IDLE_SECONDS = 30;
 
@@ -84,8 +89,9 @@ const CORS_HEADERS = [
 export const edgeNginxConfig = (e: EdgeSettings): string => {
   // The stale bound must stay under the shortest segment xiu cuts, or a player could poll a playlist that is older
   // than its target duration.
-  const staleBound = PLAYLIST_TTL_SECONDS + PLAYLIST_REFRESH_SECONDS;
-  if (staleBound >= xiuContract().hlsSegmentSeconds) throw new Error(`playlist stale bound ${staleBound}s >= segment length`);
+  if (PLAYLIST_STALE_BOUND_SECONDS >= xiuContract().hlsSegmentSeconds) {
+    throw new Error(`playlist stale bound ${PLAYLIST_STALE_BOUND_SECONDS}s >= segment length`);
+  }
   return [
     ...nginxMainContext('auto', 4096),
     'http {',
