@@ -4,6 +4,7 @@
 // one. This organisation's own images (source: internal, or any repository under its registry prefix) accept any tag.
 import type { CrossCheckInput, Report } from './cross-check-input.ts';
 import { issueAt } from './cross-check-input.ts';
+import { parsePin } from '../render/image-pin.ts';
 import { INTERNAL_REPOSITORY_PREFIX, lookupPin, type ImageCatalogEntry } from '../images/catalog.ts';
 
 /** Where docs/images.md explains how to add a catalog entry. */
@@ -12,8 +13,6 @@ export const IMAGE_CATALOG_DOC = 'docs/images.md "Adding an image or bumping a t
 /** `docker.io/library/redis` → `docker.io`. */
 const registryHost = (repository: string): string => repository.split('/')[0] ?? '';
 
-/** The tag of a pin, without the `@sha256:` digest an environment may add. */
-const tagOf = (pin: string): string => pin.split('@')[0] ?? pin;
 
 export function checkImagePins(input: CrossCheckInput, catalog: readonly ImageCatalogEntry[], report: Report): void {
   if (input.fleet === undefined) return;
@@ -29,7 +28,7 @@ export function checkImagePins(input: CrossCheckInput, catalog: readonly ImageCa
       if (repository === undefined || !covered.has(registryHost(repository))) continue;
       // This organisation's own builds (a service added with `pnpm new app`, say) have no upstream to read.
       if (repository.startsWith(INTERNAL_REPOSITORY_PREFIX)) continue;
-      const tag = tagOf(pin);
+      const { tag } = parsePin(pin);
       const found = lookupPin(name, repository, tag, catalog);
       if (found.kind !== 'missing') continue;
       report(

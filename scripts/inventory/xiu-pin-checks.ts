@@ -5,20 +5,19 @@
 // This holds whatever registry serves the image: a mirror of a tag is still that xiu version.
 import type { CrossCheckInput, Report } from './cross-check-input.ts';
 import { issueAt } from './cross-check-input.ts';
+import { parsePin } from '../render/image-pin.ts';
 import { SUPPORTED_XIU_VERSIONS } from '../components/streaming/xiu-contract.ts';
 
 /** The image name the origin runs xiu from (rtmp-origin.ts, `ctx.repository('xiu')`). */
 export const XIU_IMAGE = 'xiu';
 export const XIU_CONTRACT_FILE = 'scripts/components/streaming/xiu-contract.ts';
 
-/** The tag of a pin, without the `@sha256:` digest an environment may add. */
-const tagOf = (pin: string): string => pin.split('@')[0] ?? pin;
 
 export function checkXiuPins(input: CrossCheckInput, report: Report, supported: readonly string[] = SUPPORTED_XIU_VERSIONS): void {
   for (const env of input.environments) {
     const pin = env.value?.versions[XIU_IMAGE];
     if (pin === undefined) continue;
-    const tag = tagOf(pin);
+    const { tag } = parsePin(pin);
     if (supported.includes(tag)) continue;
     report(
       issueAt(

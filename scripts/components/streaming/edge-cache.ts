@@ -35,7 +35,9 @@ import { allowEgress, allowIngress, fromApp, fromNamespace, INGRESS_NAMESPACE, M
 import { stackNamespace } from '../stacks.ts';
 import { NGINX_TEMP_PATHS, nginxMainContext } from './nginx-unprivileged.ts';
 import { authorizationPolicy, destinationRule, MESH_INGRESS_NAMESPACE, permissivePorts, virtualService } from './mesh.ts';
-import { ORIGIN_MEDIA_PORT } from './origin-http.ts';
+import { FLV_IDLE_SECONDS, ORIGIN_MEDIA_PORT } from './origin-http.ts';
+
+export { FLV_IDLE_SECONDS };
 import { ORIGIN_REPLICAS_SERVICE, RTMP_ORIGIN } from './rtmp-origin.ts';
 import { edgeSettings, onMesh, originSettings, streamingHosts, type EdgeSettings } from './settings.ts';
 import { xiuContract } from './xiu-contract.ts';
@@ -66,8 +68,6 @@ export const PLAYLIST_REFRESH_SECONDS = 2;
 const NGINX_CLOCK_SECONDS = 1;
 /** The oldest playlist a viewer can get: cached, then served stale while a refresh runs to its bound. */
 export const PLAYLIST_STALE_BOUND_SECONDS = PLAYLIST_TTL_SECONDS + NGINX_CLOCK_SECONDS + PLAYLIST_REFRESH_SECONDS;
-/** HTTP-FLV: a viewer is cut only if the origin sends nothing for this long. */
-export const FLV_IDLE_SECONDS = 30;
 
 const defaults = {
   replicas: 2,

@@ -21,6 +21,8 @@ export const ORIGIN_HTTP = 'origin-http';
 export const ORIGIN_MEDIA_PORT = 8090;
 /** Where xiu runs (its working directory): it writes `./<app>/<stream>/...` here. */
 export const XIU_WORKDIR = '/var/lib/xiu';
+/** HTTP-FLV: a viewer is cut only if nothing arrives for this long, on either nginx hop (sidecar and edge). */
+export const FLV_IDLE_SECONDS = 30;
 const NJS_DIR = '/etc/nginx/njs';
 /** A publisher id as xiu prints it (utils.rs): digits only, which keeps it safe in a path. */
 const SESSION_PATTERN = '[0-9]{10,16}';
@@ -150,7 +152,7 @@ export const originHttpNginxConfig = (ports: OriginHttpPorts): string =>
     '      proxy_http_version 1.1;',
     // One never-ending response: pass every byte on as it comes; time out only if xiu stops sending.
     '      proxy_buffering off;',
-    '      proxy_read_timeout 30s;',
+    `      proxy_read_timeout ${FLV_IDLE_SECONDS}s;`,
     '    }',
     '    location / { return 404; }',
     '  }',
