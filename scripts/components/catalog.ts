@@ -53,6 +53,7 @@ export const catalogEntries = (components: readonly Component[] = COMPONENTS): C
     images: c.images.map((i) => i.image),
     requires: c.requires,
     scalable: true,
+    ...(c.fixedScaleDown !== undefined ? { fixedScaleDown: c.fixedScaleDown } : {}),
   }));
 
 export const componentByName = (name: string, components: readonly Component[] = COMPONENTS): Component => {

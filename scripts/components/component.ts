@@ -3,6 +3,7 @@
 // (public hosts). Env overlays and cluster overlays are derived from this data by the generic renderers.
 import type { Autoscaling, Capability, Resources, StackName } from '../inventory/schema.ts';
 import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
+import type { ScalingPace } from './scaling.ts';
 
 /** Any Kubernetes object; typed builders (kubernetes-models interfaces) produce these. */
 export interface K8sObject {
@@ -95,6 +96,10 @@ export interface Component {
    * Rendered into the environment overlay, which then sets no replica count.
    */
   readonly scaler?: (autoscaling: Autoscaling, ctx: BaseContext) => K8sObject[];
+  /** The component's default autoscaling pace (HPA behavior) when the environment sets none; absent = DEFAULT_PACE. */
+  readonly scalingPace?: ScalingPace;
+  /** Why the environment may not set `autoscaling.scaleDown` (the component paces its own scale-in). */
+  readonly fixedScaleDown?: string;
 }
 
 export interface JsonPatchOp {

@@ -78,6 +78,33 @@ export const IMAGE_CATALOG: readonly ImageCatalogEntry[] = [
       },
     ],
   },
+  {
+    name: 'aws-cli',
+    source: 'upstream',
+    repository: 'docker.io/amazon/aws-cli',
+    upstream: 'aws/aws-cli',
+    tags: [
+      {
+        // The last 2.22 release: 2.23.0 makes the CLI send CRC64NVME checksums (aws-chunked uploads) by default, which
+        // S3-compatible stores (MinIO releases of the pinned age among them) do not all accept (CHANGELOG.rst @ 2.23.0).
+        tag: '2.22.35',
+        pushedBy: [file('aws/aws-cli', '2.22.35', 'scripts/installers/make-docker', 'builds docker/Dockerfile from the release exe zip with DEFAULT_TAGS = [amazon/aws-cli]')],
+        dockerfile: file('aws/aws-cli', '2.22.35', 'docker/Dockerfile', 'FROM amazonlinux:2 (installer and final stage); aws-cli in /usr/local/aws-cli, aws in /usr/local/bin; no USER; WORKDIR /aws; ENTRYPOINT /usr/local/bin/aws'),
+        facts: {
+          uid: null,
+          entrypoint: ['/usr/local/bin/aws'],
+          cmd: null,
+          ports: [],
+          tools: ['sh', 'aws'],
+          paths: { binary: '/usr/local/bin/aws', shell: '/bin/sh', workdir: '/aws' },
+        },
+        gaps: [
+          'the push of amazon/aws-cli:<version> is done by AWS\'s release pipeline, which is not in the repository; make-docker shows the repository name only',
+          '/bin/sh, date, sort, tr, awk, grep, sed, ls, mkdir (the backup store scripts) come from the amazonlinux:2 base image, whose contents were not read',
+        ],
+      },
+    ],
+  },
   internal('ffmpeg-worker'),
   internal('ffmpeg-worker-cuda'),
   {

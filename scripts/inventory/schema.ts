@@ -44,6 +44,26 @@ export const ResourcesSchema = Type.Object(
   { ...strict, description: 'Container resources; replaces the component default for this environment' },
 );
 
+/** One HPA scaling policy. Bounds: Kubernetes pkg/apis/autoscaling/validation (MaxPeriodSeconds 1800). */
+export const ScalingPolicySchema = Type.Object(
+  {
+    type: StringEnum(['Pods', 'Percent'] as const, { description: 'Pods: add/remove this many pods; Percent: this % of the current count' }),
+    value: Type.Integer({ minimum: 1, maximum: 1000 }),
+    periodSeconds: Type.Integer({ minimum: 1, maximum: 1800, description: 'The policy holds over this window' }),
+  },
+  strict,
+);
+
+/** HPA scaling rules: behavior.scaleUp/scaleDown without the stabilization window (which has its own field). */
+const scalingRules = (description: string) =>
+  Type.Object(
+    {
+      selectPolicy: Type.Optional(StringEnum(['Max', 'Min'] as const, { description: 'Max (Kubernetes default): the policy allowing the larger change wins; Min: the smaller' })),
+      policies: Type.Array(ScalingPolicySchema, { minItems: 1, maxItems: 4 }),
+    },
+    { ...strict, description },
+  );
+
 export const AutoscalingSchema = Type.Object(
   {
     minReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
@@ -52,6 +72,8 @@ export const AutoscalingSchema = Type.Object(
     targetMemoryUtilizationPercentage: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     scaleUpStabilizationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
     scaleDownStabilizationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+    scaleUp: Type.Optional(scalingRules('How fast replicas are added (default: the component\'s own pace)')),
+    scaleDown: Type.Optional(scalingRules('How fast replicas are removed (default: the component\'s own pace)')),
     targetQueueLength: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 10000, description: 'Queue consumers (KEDA): messages waiting per replica before scaling out' }),
     ),
@@ -62,11 +84,29 @@ export const AutoscalingSchema = Type.Object(
   },
 );
 
+/** A PodDisruptionBudget count: pods, or a percentage of the replicas. */
+const budgetCount = (description: string) =>
+  Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.String({ pattern: '^([0-9]|[1-9][0-9]|100)%$' })], { description });
+
+export const DisruptionBudgetSchema = Type.Object(
+  {
+    minAvailable: Type.Optional(budgetCount('Pods (or % of replicas, "50%") that voluntary disruptions (drains) must leave running')),
+    maxUnavailable: Type.Optional(budgetCount('Pods (or % of replicas, "20%") that voluntary disruptions may take down at once')),
+  },
+  {
+    ...strict,
+    minProperties: 1,
+    maxProperties: 1,
+    description: 'The app\'s PodDisruptionBudget in this environment: exactly one of minAvailable or maxUnavailable (default maxUnavailable: 1)',
+  },
+);
+
 export const AppSettingsSchema = Type.Object(
   {
     replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Fixed replica count (no HPA)' })),
     resources: Type.Optional(ResourcesSchema),
     autoscaling: Type.Optional(AutoscalingSchema),
+    disruptionBudget: Type.Optional(DisruptionBudgetSchema),
   },
   strict,
 );
@@ -325,6 +365,9 @@ export type ResourceList = Static<typeof ResourceListSchema>;
 export type Resources = Static<typeof ResourcesSchema>;
 export type Autoscaling = Static<typeof AutoscalingSchema>;
 export type AppSettings = Static<typeof AppSettingsSchema>;
+export type ScalingPolicy = Static<typeof ScalingPolicySchema>;
+export type ScalingRules = NonNullable<Autoscaling['scaleUp']>;
+export type DisruptionBudget = Static<typeof DisruptionBudgetSchema>;
 export type SyncPolicy = Static<typeof SyncPolicySchema>;
 export type EnvironmentFile = Static<typeof EnvironmentFileSchema>;
 export type Destination = Static<typeof DestinationSchema>;

@@ -8,7 +8,7 @@ import {
   type Report,
 } from './cross-check-input.ts';
 import { listWords } from './messages.ts';
-import { STACKS, type EnvironmentFile } from './schema.ts';
+import { STACKS, type AppSettings, type EnvironmentFile } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import { appsForCluster } from '../model/fleet.ts';
 
@@ -45,6 +45,10 @@ export function checkApps(input: CrossCheckInput, env: EnvironmentInput, value: 
         `found minReplicas ${hpa.minReplicas} > maxReplicas ${hpa.maxReplicas}`;
       report(issueAt(src, [...base, 'autoscaling', 'minReplicas'], 'value', message));
     }
+    if (hpa?.scaleDown !== undefined && entry.fixedScaleDown !== undefined) {
+      report(issueAt(src, [...base, 'autoscaling', 'scaleDown'], 'key', `app "${app}" sets its own scale-down pace (${entry.fixedScaleDown}); remove scaleDown`));
+    }
+    checkDisruptionBudget(settings, [...base], src, report);
   }
 }
 
@@ -89,4 +93,27 @@ export function checkVersions(
   const detail = missing.map((image) => `${image} (run by ${listWords([...(users.get(image) ?? [])].sort())})`);
   const message = `missing version pin${missing.length === 1 ? '' : 's'} for ${listWords(detail)}`;
   report(issueAt(src, ['versions'], 'key', message));
+}
+
+/** The fewest replicas the app can have in this environment (the HPA minimum, or the fixed count). */
+const replicaFloor = (settings: AppSettings): number | undefined => settings.autoscaling?.minReplicas ?? settings.replicas;
+
+/**
+ * A budget that no drain can ever satisfy blocks node drains and cluster upgrades forever: minAvailable must stay below
+ * the replica floor (a percentage of 100 %, or maxUnavailable 0, likewise). Checked where the replica count is known.
+ */
+function checkDisruptionBudget(settings: AppSettings, base: Array<string | number>, src: EnvironmentInput['source'], report: Report): void {
+  const budget = settings.disruptionBudget;
+  if (budget === undefined) return;
+  const floor = replicaFloor(settings);
+  if (budget.maxUnavailable === 0 || budget.maxUnavailable === '0%') {
+    report(issueAt(src, [...base, 'disruptionBudget', 'maxUnavailable'], 'value', 'expected at least 1 pod (or 1 %): 0 blocks every node drain'));
+  }
+  if (budget.minAvailable === '100%') {
+    report(issueAt(src, [...base, 'disruptionBudget', 'minAvailable'], 'value', 'expected less than 100%: 100% blocks every node drain'));
+  }
+  if (typeof budget.minAvailable === 'number' && floor !== undefined && budget.minAvailable >= floor) {
+    const message = `expected minAvailable below the app's ${floor} replica${floor === 1 ? '' : 's'} (${settings.autoscaling ? 'autoscaling.minReplicas' : 'replicas'}), found ${budget.minAvailable}: no drain could ever evict one`;
+    report(issueAt(src, [...base, 'disruptionBudget', 'minAvailable'], 'value', message));
+  }
 }

@@ -97,6 +97,8 @@ export interface CatalogEntry {
   readonly requires: readonly Capability[];
   /** Whether the app's workload can be scaled (Deployments/StatefulSets; not DaemonSets). */
   readonly scalable: boolean;
+  /** Set when the app paces its own scale-in: why `autoscaling.scaleDown` may not be set for it. */
+  readonly fixedScaleDown?: string;
 }
 
 /** The Argo CD Application name for a cluster's stack; must stay a DNS-1123 label (≤ 63 chars). */

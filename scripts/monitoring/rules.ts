@@ -8,6 +8,7 @@ import { EDGE_METRICS, HTTP_METRICS, ORIGIN_METRICS, TRANSCODE_METRICS } from '.
 import { EDGE_CACHE } from '../components/streaming/edge-cache.ts';
 import { OTT_APIS, ottAppName } from '../components/streaming/ott-apis.ts';
 import { stackNamespace } from '../components/stacks.ts';
+import { BACKUP_ALERTS } from '../components/transcoding/backup-alerts.ts';
 import { STACKS, type Capability, type StackName } from '../inventory/schema.ts';
 import { EDGE_KIND_LABEL, hlsKindMatcher, servedFromCacheMatcher } from './edge-traffic.ts';
 import { scrapeJob } from './scrape-model.ts';
@@ -159,7 +160,8 @@ export const deploymentPodRegex = (deployment: string): string => `${deployment}
 /**
  * KEDA's RabbitMQ scaler, as its operator's metrics name it. `scaler` is the scaler's Go type name, `metric` the
  * HPA external metric `s<trigger index>-rabbitmq-<queue, with . / : % ( ) replaced by ->`; in QueueLength mode over
- * AMQP the value is the queue's message count (QueueDeclarePassive: ready messages).
+ * HTTP (queue-trigger.ts) the value is the queue's `messages`: ready + unacknowledged, i.e. jobs waiting or running.
+ * The workers' cpu/memory triggers are other scalers (`cpuMemoryScaler`): the `scaler` filter keeps them out.
  * Checked: kedacore/keda @ v2.20.2 : pkg/metricscollector/prommetrics.go (`keda_scaler_metrics_value`, labels
  * namespace, metric, scaledObject, scaler, triggerIndex, type=scaledobject|scaledjob), pkg/scaling/scale_handler.go
  * (scaler = `%T` of the scaler minus `*scalers.`), pkg/scalers/rabbitmq_scaler.go (getQueueStatus, metric name).
@@ -313,9 +315,9 @@ export const ALERTS: readonly AlertDefinition[] = [
     alert: 'TranscodeWorkerQueueBacklog',
     group: 'transcoding',
     severity: 'warning',
-    summary: 'More than ' + T.queueDepth + ' jobs wait for {{ $labels.scaledObject }}',
+    summary: 'More than ' + T.queueDepth + ' jobs wait or run for {{ $labels.scaledObject }}',
     description:
-      "The queue a KEDA-scaled worker consumes has held more than " + T.queueDepth + " messages for 15 minutes, as KEDA's RabbitMQ scaler reads it: where the broker is managed (Amazon MQ) no in-cluster exporter sees the queue, KEDA does.",
+      "The queue a KEDA-scaled worker consumes has held more than " + T.queueDepth + " jobs (waiting or running) for 15 minutes, as KEDA's RabbitMQ scaler reads it: where the broker is managed (Amazon MQ) no in-cluster exporter sees the queue, KEDA does.",
     firstSteps: [
       '`kubectl -n transcoding get scaledobject,hpa`: is the worker at maxReplicaCount? Raise it in the environment (`autoscaling.maxReplicas`).',
       'Transcoding dashboard: are workers finishing jobs (jobs/s, failures)? On GPU clusters, are GPU nodes schedulable?',
@@ -450,6 +452,8 @@ export const ALERTS: readonly AlertDefinition[] = [
     for: '5m',
     expr: `increase(kube_pod_container_status_restarts_total{namespace=~"${STACKS.map(stackNamespace).join('|')}"}[15m]) > 3`,
   },
+  // Backup/verify CronJobs of the in-cluster databases (scripts/components/transcoding/backup-alerts.ts).
+  ...BACKUP_ALERTS,
 ];
 
 /**

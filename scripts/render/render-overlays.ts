@@ -6,7 +6,7 @@ import { liveTrafficAlertRules } from '../monitoring/alert-rules.ts';
 import { horizontalPodAutoscaler } from '../components/scaling.ts';
 import type { BaseContext, Component, JsonPatch, JsonPatchOp, K8sObject } from '../components/component.ts';
 import { toK8sResources } from '../components/builders.ts';
-import type { AppSettings, Autoscaling } from '../inventory/schema.ts';
+import type { AppSettings, Autoscaling, DisruptionBudget } from '../inventory/schema.ts';
 import { basePath, overlayPath } from '../lib/layout.ts';
 import type { Environment } from '../model/fleet.ts';
 import type { GeneratedFile } from './generated-file.ts';
@@ -50,6 +50,21 @@ export const imagePins = (ctx: BaseContext, env: Environment, component: Compone
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 
+/**
+ * The environment's PodDisruptionBudget for the app. Every component's base budget is `maxUnavailable: 1`
+ * (builders.ts podDisruptionBudget, named after the app); a budget is either count, never both (the API rejects both).
+ */
+export const disruptionBudgetPatch = (app: string, budget: DisruptionBudget): JsonPatch => ({
+  target: { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', name: app },
+  ops:
+    budget.minAvailable !== undefined
+      ? [
+          { op: 'remove', path: '/spec/maxUnavailable' },
+          { op: 'add', path: '/spec/minAvailable', value: budget.minAvailable },
+        ]
+      : [{ op: 'replace', path: '/spec/maxUnavailable', value: budget.maxUnavailable }],
+});
+
 export const renderAppOverlay = (ctx: BaseContext, env: Environment, component: Component): GeneratedFile[] => {
   const dir = overlayPath(env.name, component.stack, component.name);
   const settings = env.apps[component.name] ?? {};
@@ -73,6 +88,7 @@ export const renderAppOverlay = (ctx: BaseContext, env: Environment, component: 
     ops.push({ op: 'add', path: w.resourcesPath, value: toK8sResources(settings.resources, component.extendedResources) });
   }
   const patches: JsonPatch[] = ops.length > 0 ? [{ target: workloadTarget, ops }] : [];
+  if (settings.disruptionBudget) patches.push(disruptionBudgetPatch(component.name, settings.disruptionBudget));
 
   const extra = [...(settings.autoscaling ? scalerObjects(ctx, component, settings.autoscaling) : []), ...liveTrafficAlertRules(ctx, component, env)];
   return [

@@ -39,6 +39,11 @@ export const TEST_APT_PACKAGES = [
   'prometheus-alertmanager',
   // The origin-http sidecar's drain hook polls xiu with wget (busybox's in the image); its test runs it for real.
   'wget',
+  // The database backup tests (tests/backups) run the backup, verify and restore scripts against real servers and the
+  // real AWS CLI; .ci/test-services starts the servers.
+  'postgresql',
+  'redis-server',
+  'awscli',
 ] as const;
 export const NODE_VERSION = '20';
 
@@ -69,6 +74,7 @@ const pullRequestWorkflow = (): Record<string, unknown> => ({
         { name: 'Typecheck', run: 'pnpm typecheck\n' },
         { name: 'Lint', run: 'pnpm lint\n' },
         { name: 'Install the packages the tests build against', run: `sudo apt-get update\nsudo apt-get install -y --no-install-recommends ${TEST_APT_PACKAGES.join(' ')}\n` },
+        { name: 'Start the test databases', run: 'bash .ci/test-services start\n' },
         { name: 'Tests', run: 'pnpm test\n' },
       ],
     },

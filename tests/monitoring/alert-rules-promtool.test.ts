@@ -279,6 +279,15 @@ const scenarioFor = (rule: BuiltRule): Scenario => {
       const restarts = (everyMinutes: number): Series => ({ series: sel('kube_pod_container_status_restarts_total', labels), values: Array.from({ length: MINUTES + 1 }, (_, i) => String(Math.floor(i / everyMinutes))).join(' ') });
       return { fire: [restarts(3)], silent: [restarts(5)], labels, at: '40m' };
     }
+    case 'DatabaseBackupStale': {
+      // The last scheduled run (t=60 s) has no success after it and is past the grace period at 300 m: fires. A
+      // success after the schedule (t=90 s) keeps it silent. The run-length series outlast the default 120 minutes.
+      const cronjob = /cronjob=~"([^"|]+)\|/.exec(rule.expr)?.[1] ?? 'postgres-backup';
+      const labels = { namespace: 'transcoding', cronjob };
+      const long = (metric: string, v: number): Series => ({ series: sel(metric, { ...KSM, ...labels }), values: `${v}+0x300` });
+      const run = (successAt: number): Series[] => [long('kube_cronjob_created', 0), long('kube_cronjob_status_last_schedule_time', 60), long('kube_cronjob_status_last_successful_time', successAt)];
+      return { fire: run(30), silent: run(90), labels, at: '300m' };
+    }
     default:
       throw new Error(`no promtool scenario for alert ${alert}: add one to scenarioFor()`);
   }

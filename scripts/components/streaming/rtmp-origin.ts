@@ -31,7 +31,7 @@ import { ORIGIN_METRICS } from '../metrics.ts';
 import { serviceMonitor } from '../monitors.ts';
 import { ANYWHERE, allowIngress, fromApp, fromNamespace, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from '../network-policies.ts';
 import { stackNamespace } from '../stacks.ts';
-import { horizontalPodAutoscaler } from '../scaling.ts';
+import { DEFAULT_PACE, horizontalPodAutoscaler } from '../scaling.ts';
 import { ingestSecret, RENDERED_CONFIG_DIR, renderConfigInit, renderedConfigVolume, TOKEN_PLACEHOLDER } from './ingest-auth.ts';
 import { authorizationPolicy, destinationRule, meshGateway, meshNamespacePatch, meshNamespacePolicies, permissivePorts } from './mesh.ts';
 import { drainScript, originScaleDownPolicy, terminationGraceSeconds } from './origin-drain.ts';
@@ -251,11 +251,13 @@ const meshPolicies = (): K8sObject[] => [
 /** Scale-in removes one replica per drain period (origin-drain.ts); scale-up is as fast as every HPA's. */
 const scaler = (a: Autoscaling, ctx: BaseContext): K8sObject[] => {
   const o = originSettings(ctx.fleet);
-  return [horizontalPodAutoscaler(rtmpOrigin, a, { policies: [originScaleDownPolicy(o.drainSeconds)] })];
+  // The inventory cannot set scaleDown for the origin (settings-checks: fixedScaleDown); the stabilization window it may.
+  return [horizontalPodAutoscaler(rtmpOrigin, a, { ...DEFAULT_PACE, scaleDown: { selectPolicy: 'Min', policies: [originScaleDownPolicy(o.drainSeconds)] } })];
 };
 
 export const rtmpOrigin: Component = {
   name: RTMP_ORIGIN,
+  fixedScaleDown: 'the origin removes one replica per drain period (streaming.origin.drainSeconds)',
   stack: 'streaming',
   description: 'RTMP ingest origin (xiu) serving HLS and HTTP-FLV',
   requires: [],

@@ -15,8 +15,6 @@ export const CREDENTIALS = {
   redisPassword: { secretKey: 'REDIS_PASSWORD', remoteKey: 'transcoding/redis', property: 'password' },
   amqpUser: { secretKey: 'AMQP_USERNAME', remoteKey: 'transcoding/rabbitmq', property: 'username' },
   amqpPassword: { secretKey: 'AMQP_PASSWORD', remoteKey: 'transcoding/rabbitmq', property: 'password' },
-  /** Full amqp(s)://user:password@host:port/vhost URL: KEDA's rabbitmq scaler reads the broker address from it. */
-  amqpUrl: { secretKey: 'host', remoteKey: 'transcoding/rabbitmq', property: 'url' },
   s3AccessKey: { secretKey: 'S3_ACCESS_KEY', remoteKey: 'transcoding/object-storage', property: 'access-key' },
   s3SecretKey: { secretKey: 'S3_SECRET_KEY', remoteKey: 'transcoding/object-storage', property: 'secret-key' },
 } as const satisfies Record<string, SecretKeyRef>;

@@ -20,6 +20,19 @@ export const MINIO = 'minio';
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
 export const MINIO_PORT = 9000;
+export const RABBITMQ_AMQP_PORT = 5672;
+/**
+ * The in-cluster broker's management HTTP API (plain HTTP inside the namespace), which KEDA reads queue depths from.
+ * Checked: rabbitmq/rabbitmq-server @ v4.0.5 : deps/rabbitmq_management/src/rabbit_mgmt_app.erl (DEFAULT_PORT 15672),
+ * deps/rabbitmq_management/priv/schema/rabbitmq_management.schema (`management.tcp.port`).
+ */
+export const RABBITMQ_MANAGEMENT_PORT = 15672;
+/**
+ * Managed brokers serve the management API over HTTPS on 443 (and 15671) of the broker's host name.
+ * Checked: Amazon MQ developer guide, working-with-rabbitmq ("Listener ports": 5671 amqps; 443 and 15671 for the
+ * web console and management API).
+ */
+export const MANAGED_RABBITMQ_MANAGEMENT_PORT = 443;
 export const DATABASE = 'transcode';
 export const MEDIA_BUCKET = 'transcode-media';
 export const BACKUP_BUCKET_SUFFIX = '-backups';
@@ -42,10 +55,17 @@ export interface ObjectStorageEndpoint extends Endpoint {
   readonly region: string;
 }
 
+/** The broker: AMQP for the apps (`host`/`port`), the management HTTP API for KEDA's queue-depth reads. */
+export interface RabbitmqEndpoint extends Endpoint {
+  readonly managementPort: number;
+  /** Origin of the management API, no path: the vhost goes into KEDA's `vhostName` instead. */
+  readonly managementUrl: string;
+}
+
 export interface TranscodingEndpoints {
   readonly postgres: Endpoint & { readonly database: string };
   readonly redis: Endpoint;
-  readonly rabbitmq: Endpoint;
+  readonly rabbitmq: RabbitmqEndpoint;
   readonly objectStorage: ObjectStorageEndpoint;
 }
 
@@ -57,6 +77,30 @@ const urlPort = (url: URL): number => (url.port !== '' ? Number(url.port) : url.
 /** Whether the cluster uses a managed service instead of rendering the in-cluster one. */
 export const isExternal = (cluster: Pick<Cluster, 'transcoding'>, service: BackingService): boolean =>
   cluster.transcoding?.external?.[service] !== undefined;
+
+const rabbitmqEndpoint = (ext: ExternalServices['rabbitmq']): RabbitmqEndpoint => {
+  if (ext === undefined) {
+    const host = svc(RABBITMQ);
+    return {
+      host,
+      port: RABBITMQ_AMQP_PORT,
+      managementPort: RABBITMQ_MANAGEMENT_PORT,
+      managementUrl: new URL(`http://${host}:${RABBITMQ_MANAGEMENT_PORT}`).origin,
+      peers: [fromApp(RABBITMQ)],
+      external: false,
+    };
+  }
+  const managementPort = ext.managementPort ?? MANAGED_RABBITMQ_MANAGEMENT_PORT;
+  return {
+    host: ext.host,
+    port: ext.port ?? RABBITMQ_AMQP_PORT,
+    managementPort,
+    // Managed brokers only serve the management API over TLS; `origin` drops the default port 443.
+    managementUrl: new URL(`https://${ext.host}:${managementPort}`).origin,
+    peers: ipPeers(ext.cidrs),
+    external: true,
+  };
+};
 
 export const endpointsFor = (cluster: Pick<Cluster, 'transcoding' | 'region'>): TranscodingEndpoints => {
   const ext = cluster.transcoding?.external ?? {};
@@ -70,9 +114,7 @@ export const endpointsFor = (cluster: Pick<Cluster, 'transcoding' | 'region'>): 
     redis: ext.redis
       ? { host: ext.redis.host, port: ext.redis.port ?? REDIS_PORT, peers: ipPeers(ext.redis.cidrs), external: true }
       : { host: svc(REDIS), port: REDIS_PORT, peers: [fromApp(REDIS)], external: false },
-    rabbitmq: ext.rabbitmq
-      ? { host: ext.rabbitmq.host, port: ext.rabbitmq.port ?? 5672, peers: ipPeers(ext.rabbitmq.cidrs), external: true }
-      : { host: svc(RABBITMQ), port: 5672, peers: [fromApp(RABBITMQ)], external: false },
+    rabbitmq: rabbitmqEndpoint(ext.rabbitmq),
     objectStorage: {
       host: osUrl.hostname,
       port: urlPort(osUrl),

@@ -1,24 +1,36 @@
-// Queue-depth autoscaling of the workers: a KEDA ScaledObject on the RabbitMQ queue the worker consumes, with a
-// TriggerAuthentication reading the broker URL from a Secret that external-secrets materialises. Rendered by the
-// environment overlay in place of the default HPA when the environment sets `autoscaling` for the worker.
-import { fastScaleUp } from '../scaling.ts';
+// Autoscaling of the workers: a KEDA ScaledObject on the jobs (waiting + running) of the RabbitMQ queue the worker
+// consumes, and on CPU/memory where the environment sets targets, with a TriggerAuthentication reading the broker's
+// management URL from a per-cluster ConfigMap and its user from a Secret that external-secrets materialises. Rendered
+// by the environment overlay in place of the default HPA when the environment sets `autoscaling` for the worker.
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { ITriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import type { Autoscaling } from '../../inventory/schema.ts';
 import { appLabels } from '../../lib/labels.ts';
+import { scalingBehavior, type ScalingPace } from '../scaling.ts';
 import type { K8sObject } from '../component.ts';
 import { externalSecret } from '../secrets.ts';
 import { stackNamespace } from '../stacks.ts';
-import { CREDENTIALS } from './credentials.ts';
+import { QUEUE_TRIGGER_CREDENTIALS, queueTrigger, queueTriggerAuthRefs } from './queue-trigger.ts';
 
 const NAMESPACE = stackNamespace('transcoding');
 
 export interface QueueScalerSpec {
   readonly app: string;
   readonly queue: string;
-  /** Messages waiting per replica when the environment sets no `targetQueueLength`. */
+  /** Jobs per replica when the environment sets no `targetQueueLength`. */
   readonly defaultQueueLength: number;
+  /** The worker's default pace (the seed's numbers); the environment may override each field. */
+  readonly pace: ScalingPace;
 }
+
+type Trigger = NonNullable<IScaledObject['spec']>['triggers'][number];
+
+/**
+ * KEDA's cpu/memory scalers: `metricType` on the trigger, `value` in its metadata.
+ * Checked: kedacore/keda @ v2.20.2 : pkg/scalers/cpu_memory_scaler.go (Value `value`, MetricType Utilization|AverageValue).
+ * They need resource requests on the container, which every worker sets.
+ */
+const utilizationTrigger = (type: 'cpu' | 'memory', percent: number): Trigger => ({ type, metricType: 'Utilization', metadata: { value: String(percent) } });
 
 export const kedaSecretName = (app: string): string => `${app}-keda`;
 
@@ -28,7 +40,7 @@ export const queueScaler = (s: QueueScalerSpec, a: Autoscaling): K8sObject[] => 
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'TriggerAuthentication',
     metadata: { name: s.app, namespace: NAMESPACE, labels },
-    spec: { secretTargetRef: [{ parameter: 'host', name: kedaSecretName(s.app), key: CREDENTIALS.amqpUrl.secretKey }] },
+    spec: queueTriggerAuthRefs(s.app, kedaSecretName(s.app)),
   };
   const scaled: IScaledObject & K8sObject = {
     apiVersion: 'keda.sh/v1alpha1',
@@ -43,28 +55,19 @@ export const queueScaler = (s: QueueScalerSpec, a: Autoscaling): K8sObject[] => 
       cooldownPeriod: 300,
       advanced: {
         horizontalPodAutoscalerConfig: {
-          behavior: {
-            scaleUp: fastScaleUp(a),
-            // Workers run long jobs: remove them slowly so a short lull does not kill busy pods' successors.
-            scaleDown: {
-              stabilizationWindowSeconds: a.scaleDownStabilizationSeconds ?? 300,
-              selectPolicy: 'Min',
-              policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
-            },
-          },
+          // Workers run long jobs; the pace (seed: CPU workers lose one pod per 2 minutes after a 10-minute window,
+          // GPU workers one per 5 minutes after 15) only decides how soon an idle worker goes. A busy one is never
+          // killed by it: the grace period covers the longest job (transcode-worker.ts).
+          behavior: scalingBehavior(a, s.pace),
         },
       },
+      // HPA semantics across triggers: the largest desired count wins, so a pool busy on CPU keeps its pods even
+      // when the queue is empty.
       triggers: [
-        {
-          type: 'rabbitmq',
-          authenticationRef: { name: s.app },
-          metadata: {
-            protocol: 'amqp',
-            queueName: s.queue,
-            mode: 'QueueLength',
-            value: String(a.targetQueueLength ?? s.defaultQueueLength),
-          },
-        },
+        // Jobs waiting + running per worker (management API): queue-trigger.ts says why not AMQP.
+        queueTrigger({ app: s.app, queue: s.queue, value: a.targetQueueLength ?? s.defaultQueueLength }),
+        ...(a.targetCPUUtilizationPercentage !== undefined ? [utilizationTrigger('cpu', a.targetCPUUtilizationPercentage)] : []),
+        ...(a.targetMemoryUtilizationPercentage !== undefined ? [utilizationTrigger('memory', a.targetMemoryUtilizationPercentage)] : []),
       ],
     },
   };
@@ -73,7 +76,7 @@ export const queueScaler = (s: QueueScalerSpec, a: Autoscaling): K8sObject[] => 
     namespace: NAMESPACE,
     stack: 'transcoding',
     app: s.app,
-    data: [CREDENTIALS.amqpUrl],
+    data: QUEUE_TRIGGER_CREDENTIALS,
   });
   return [scaled, auth, secret];
 };

@@ -7,7 +7,7 @@ import { emptyDir, podDisruptionBudget, restrictedContainer, restrictedPod, serv
 import { allowEgress, allowIngress, fromApp } from '../network-policies.ts';
 import { headlessService, statefulSet, storageClassPatch } from '../stateful-set.ts';
 import { stackNamespace } from '../stacks.ts';
-import { backupApp } from './backups.ts';
+import { backupApp, verifyApp } from './backups.ts';
 import { appCredentials, CREDENTIALS, secretEnv } from './credentials.ts';
 import { IN_CLUSTER_ENDPOINTS, isExternal, MINIO, MINIO_PORT } from './endpoints.ts';
 import { QUEUE_CONSUMERS } from './rabbitmq.ts';
@@ -120,7 +120,7 @@ const base = (ctx: BaseContext): K8sObject[] => [
     namespace: NAMESPACE,
     rules: [
       {
-        from: [...QUEUE_CONSUMERS.map((w) => fromApp(w)), fromApp(backupApp('postgres')), fromApp(backupApp('redis')), fromApp(MINIO_BUCKETS_JOB)],
+        from: [...QUEUE_CONSUMERS.map((w) => fromApp(w)), fromApp(backupApp('postgres')), fromApp(backupApp('redis')), fromApp(verifyApp('postgres')), fromApp(verifyApp('redis')), fromApp(MINIO_BUCKETS_JOB)],
         ports: [MINIO_PORT],
       },
     ],

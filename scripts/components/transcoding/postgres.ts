@@ -7,7 +7,7 @@ import { serviceMonitor } from '../monitors.ts';
 import { allowIngress, fromApp, fromNamespace, MONITORING_NAMESPACE } from '../network-policies.ts';
 import { headlessService, statefulSet, storageClassPatch } from '../stateful-set.ts';
 import { stackNamespace } from '../stacks.ts';
-import { backupApp, backupEgress, backupObjects, backupPatches } from './backups.ts';
+import { backupApp, backupClusterObjects, backupObjects, backupPatches } from './backups.ts';
 import { appCredentials, CREDENTIALS, secretEnv } from './credentials.ts';
 import { DATABASE, isExternal, POSTGRES, POSTGRES_PORT } from './endpoints.ts';
 import { TRANSCODE_API } from './transcode-api.ts';
@@ -119,7 +119,7 @@ export const postgres: Component = {
   images: [
     { image: 'postgres', via: 'transformer' },
     { image: 'postgres-exporter', via: 'transformer' },
-    { image: 'minio-mc', via: 'transformer' },
+    { image: 'aws-cli', via: 'transformer' },
   ],
   workload: {
     apiVersion: 'apps/v1',
@@ -130,6 +130,6 @@ export const postgres: Component = {
   },
   defaults,
   base,
-  cluster: (ctx: ClusterContext) => [backupEgress('postgres', ctx)],
+  cluster: (ctx: ClusterContext) => backupClusterObjects('postgres', ctx),
   clusterPatches: (ctx: ClusterContext): JsonPatch[] => [storageClassPatch(POSTGRES, 1, ctx.cluster.storageClass), ...backupPatches('postgres', ctx)],
 };

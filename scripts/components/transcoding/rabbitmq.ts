@@ -1,6 +1,8 @@
 // RabbitMQ: the job queues between the API and the workers, and what KEDA scales the workers on. A single node
 // with a persistent volume (clustering needs peer discovery RBAC; prod uses a managed broker instead). The
-// prometheus plugin serves metrics on 15692; nothing else (no management UI) is enabled.
+// prometheus plugin serves metrics on 15692; the management plugin serves its HTTP API (and UI) on 15672 only
+// because KEDA reads queue depths there (ready + unacked, see queue-trigger.ts): the NetworkPolicy admits the KEDA
+// namespace alone to that port, and no Ingress or other Service exposes it.
 import type { BaseContext, ClusterContext, Component, JsonPatch, K8sObject } from '../component.ts';
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { configChecksumAnnotation, configMap, emptyDir, podDisruptionBudget, restrictedContainer, service, toK8sResources } from '../builders.ts';
@@ -9,14 +11,14 @@ import { allowIngress, fromApp, fromNamespace, MONITORING_NAMESPACE } from '../n
 import { headlessService, statefulSet, storageClassPatch } from '../stateful-set.ts';
 import { stackNamespace } from '../stacks.ts';
 import { appCredentials, CREDENTIALS, secretEnv } from './credentials.ts';
-import { isExternal, RABBITMQ } from './endpoints.ts';
+import { isExternal, RABBITMQ, RABBITMQ_MANAGEMENT_PORT } from './endpoints.ts';
 import { RABBITMQ_PORT } from './queues.ts';
 import { TRANSCODE_API } from './transcode-api.ts';
 
 const NAMESPACE = stackNamespace('transcoding');
 const PROMETHEUS_PORT = 15692;
 const UID = 999;
-/** Namespace of the KEDA operator, which reads queue depths over AMQP. */
+/** Namespace of the KEDA operator, which reads queue depths from the management API (HTTP), not over AMQP. */
 export const KEDA_NAMESPACE = 'keda';
 /** Apps consuming queues; the NetworkPolicy admits exactly these. */
 export const QUEUE_CONSUMERS = ['transcode-worker-cpu', 'transcode-worker-gpu'] as const;
@@ -39,6 +41,14 @@ const defaults = {
 const CONF = [
   `listeners.tcp.default = ${RABBITMQ_PORT}`,
   `prometheus.tcp.port = ${PROMETHEUS_PORT}`,
+  // Checked: rabbitmq/rabbitmq-server @ v4.0.5 : deps/rabbitmq_management/priv/schema/rabbitmq_management.schema.
+  `management.tcp.port = ${RABBITMQ_MANAGEMENT_PORT}`,
+  // The image disables the collector in /etc/rabbitmq/conf.d (hidden by our mount, but explicit here): without it
+  // GET /api/queues/<vhost>/<name> returns no message counts and KEDA would read 0. Checked: docker-library/rabbitmq
+  // 4.0/ubuntu/20-management_agent.disable_metrics_collector.conf (16db9e1, "Update 4.0 to 4.0.5"); rabbitmq/
+  // rabbitmq-server @ v4.0.5 : deps/rabbitmq_management/src/rabbit_mgmt_util.erl disable_stats/1,
+  // deps/rabbitmq_management_agent/priv/schema/rabbitmq_management_agent.schema.
+  'management_agent.disable_metrics_collector = false',
   // Block publishers before the kernel OOM-kills the node. RabbitMQ sizes this from the cgroup memory limit,
   // so an environment that raises the limit raises the watermark with it (no hard-coded total here).
   'vm_memory_high_watermark.relative = 0.6',
@@ -47,7 +57,10 @@ const CONF = [
   'log.file = false',
   '',
 ].join('\n');
-const PLUGINS = '[rabbitmq_prometheus].\n';
+// The plain image ships every tier-1 plugin; its -management variant only enables this one on top of it.
+// Checked: docker-library/rabbitmq @ 16db9e1 (Update 4.0 to 4.0.5) : 4.0/ubuntu/Dockerfile (generic-unix tarball,
+// enables rabbitmq_prometheus), 4.0/ubuntu/management/Dockerfile (`FROM rabbitmq:4.0`, enable rabbitmq_management).
+const PLUGINS = '[rabbitmq_management,rabbitmq_prometheus].\n';
 
 type Endpoint = NonNullable<NonNullable<IServiceMonitor['spec']>['endpoints']>[number];
 
@@ -87,6 +100,7 @@ const base = (ctx: BaseContext): K8sObject[] => [
         ports: [
           { name: 'amqp', containerPort: RABBITMQ_PORT, protocol: 'TCP' },
           { name: 'metrics', containerPort: PROMETHEUS_PORT, protocol: 'TCP' },
+          { name: 'management', containerPort: RABBITMQ_MANAGEMENT_PORT, protocol: 'TCP' },
         ],
         startupProbe: { tcpSocket: { port: 'amqp' }, periodSeconds: 5, failureThreshold: 60 },
         readinessProbe: { exec: { command: ['rabbitmq-diagnostics', '-q', 'check_port_connectivity'] }, periodSeconds: 20, timeoutSeconds: 15 },
@@ -116,6 +130,8 @@ const base = (ctx: BaseContext): K8sObject[] => [
     ports: [
       { name: 'amqp', port: RABBITMQ_PORT, targetPort: 'amqp', protocol: 'TCP' },
       { name: 'metrics', port: PROMETHEUS_PORT, targetPort: 'metrics', protocol: 'TCP' },
+      // KEDA's queue-depth reads (endpointsFor: http://rabbitmq.transcoding.svc.cluster.local:15672).
+      { name: 'management', port: RABBITMQ_MANAGEMENT_PORT, targetPort: 'management', protocol: 'TCP' },
     ],
   }),
   podDisruptionBudget({ app: RABBITMQ, namespace: NAMESPACE, stack: 'transcoding' }),
@@ -124,7 +140,9 @@ const base = (ctx: BaseContext): K8sObject[] => [
     app: RABBITMQ,
     namespace: NAMESPACE,
     rules: [
-      { from: [fromApp(TRANSCODE_API), ...QUEUE_CONSUMERS.map((w) => fromApp(w)), fromNamespace(KEDA_NAMESPACE)], ports: [RABBITMQ_PORT] },
+      { from: [fromApp(TRANSCODE_API), ...QUEUE_CONSUMERS.map((w) => fromApp(w))], ports: [RABBITMQ_PORT] },
+      // The management API (and UI) for KEDA only; it authenticates as the broker user (administrator tag).
+      { from: [fromNamespace(KEDA_NAMESPACE)], ports: [RABBITMQ_MANAGEMENT_PORT] },
       { from: [fromNamespace(MONITORING_NAMESPACE)], ports: [PROMETHEUS_PORT] },
     ],
   }),

@@ -6,7 +6,7 @@ import { serviceMonitor } from '../monitors.ts';
 import { allowIngress, fromApp, fromNamespace, MONITORING_NAMESPACE } from '../network-policies.ts';
 import { headlessService, statefulSet, storageClassPatch } from '../stateful-set.ts';
 import { stackNamespace } from '../stacks.ts';
-import { backupApp, backupEgress, backupObjects, backupPatches } from './backups.ts';
+import { backupApp, backupClusterObjects, backupObjects, backupPatches } from './backups.ts';
 import { appCredentials, CREDENTIALS, secretEnv } from './credentials.ts';
 import { isExternal, REDIS, REDIS_PORT } from './endpoints.ts';
 import { TRANSCODE_API } from './transcode-api.ts';
@@ -128,7 +128,7 @@ export const redis: Component = {
   images: [
     { image: 'redis', via: 'transformer' },
     { image: 'redis-exporter', via: 'transformer' },
-    { image: 'minio-mc', via: 'transformer' },
+    { image: 'aws-cli', via: 'transformer' },
   ],
   workload: {
     apiVersion: 'apps/v1',
@@ -139,6 +139,6 @@ export const redis: Component = {
   },
   defaults,
   base,
-  cluster: (ctx: ClusterContext) => [backupEgress('redis', ctx)],
+  cluster: (ctx: ClusterContext) => backupClusterObjects('redis', ctx),
   clusterPatches: (ctx: ClusterContext): JsonPatch[] => [storageClassPatch(REDIS, 1, ctx.cluster.storageClass), ...backupPatches('redis', ctx)],
 };

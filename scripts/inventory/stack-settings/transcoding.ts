@@ -61,6 +61,11 @@ export const ExternalServicesSchema = Type.Object(
         {
           host: Type.String({ pattern: HOST, description: 'Managed RabbitMQ (AMQP) host name (e.g. an Amazon MQ broker)' }),
           port: Type.Optional(Port('AMQP port (default 5672; 5671 for AMQPS)')),
+          // Checked (Amazon MQ developer guide, "Listener ports"): the web console and management API listen on
+          // HTTPS 443 and 15671 of the broker's host name.
+          managementPort: Type.Optional(
+            Port('HTTPS port of the management API on the same host, which KEDA reads queue depths from (default 443, as on Amazon MQ)'),
+          ),
           cidrs: Cidrs,
         },
         strict,
@@ -87,8 +92,38 @@ export const ExternalServicesSchema = Type.Object(
   },
 );
 
+const MaxJobSeconds = (flavour: string, dflt: number): ReturnType<typeof Type.Integer> =>
+  Type.Integer({
+    minimum: 300,
+    maximum: 86400,
+    description: `Longest ${flavour} job, in seconds (default ${dflt}): the worker fails a job that runs longer, and a stopping worker gets this long (+ 60 s) to finish its job`,
+  });
+
+/** Where a cluster's database backups are copied after each upload (a bucket in another region or store). */
+export const BackupCopySchema = Type.Object(
+  {
+    endpoint: Type.String({ pattern: '^https?://[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?$', description: 'S3 endpoint URL of the copy, e.g. https://s3.us-west-2.amazonaws.com' }),
+    bucket: Type.String({ pattern: '^[a-z0-9][-a-z0-9.]{1,61}[a-z0-9]$', description: 'Bucket the dumps are copied to (versioning and the retention lifecycle rule are set on it too)' }),
+    region: Type.String({ pattern: '^[a-z0-9-]+$', description: 'Region of the copy bucket (requests are signed for it)' }),
+    cidrs: Cidrs,
+  },
+  {
+    ...strict,
+    description:
+      'Copy every database backup of this cluster to a second bucket, normally in another region: the backup job uploads each dump there too, ' +
+      'with the credentials of the store entry transcoding/backup-copy (properties access-key, secret-key). Per cluster, because the target ' +
+      'bucket belongs to the cluster (as its backup bucket does); unset = no copy',
+  },
+);
+
 export const TranscodingFleetSettingsSchema = Type.Object(
   {
+    maxJobSeconds: Type.Optional(
+      Type.Object(
+        { cpu: Type.Optional(MaxJobSeconds('CPU-worker', 14400)), gpu: Type.Optional(MaxJobSeconds('GPU-worker', 3600)) },
+        { ...strict, description: 'Longest transcoding job per worker flavour: sets the workers\' job timeout and termination grace period' },
+      ),
+    ),
     backupRetentionDays: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 3650, description: 'Days database backups are kept in object storage (default 30)' }),
     ),
@@ -110,9 +145,24 @@ export const TranscodingClusterSettingsSchema = Type.Object(
         { ...strict, description: 'GPU worker scheduling on this cluster' },
       ),
     ),
-    spotTolerations: Type.Optional(
-      Type.Array(TolerationSchema, { description: 'Tolerations letting the CPU workers run on spot/preemptible nodes (their jobs are requeued on eviction)' }),
+    spot: Type.Optional(
+      Type.Object(
+        {
+          nodeLabels: Type.Record(Type.String({ minLength: 1 }), Type.String(), {
+            minProperties: 1,
+            description: 'Labels of the spot pool\'s nodes, e.g. karpenter.sh/capacity-type: spot or eks.amazonaws.com/capacityType: SPOT',
+          }),
+          tolerations: Type.Optional(Type.Array(TolerationSchema, { description: 'Tolerations for the spot pool\'s taints' })),
+        },
+        {
+          ...strict,
+          description:
+            'The cluster\'s spot/preemptible pool: CPU workers prefer it (preferred node affinity, falling back to on-demand nodes) and tolerate its taints; ' +
+            'an interrupted job resumes from its last checkpoint (README "Transcoding under load")',
+        },
+      ),
     ),
+    backupCopy: Type.Optional(BackupCopySchema),
     external: Type.Optional(ExternalServicesSchema),
   },
   { ...strict, description: 'Transcoding settings of this cluster' },
@@ -122,6 +172,7 @@ export const TranscodingEnvironmentSettingsSchema = Type.Object({}, { ...strict,
 
 export type Toleration = Static<typeof TolerationSchema>;
 export type ExternalServices = Static<typeof ExternalServicesSchema>;
+export type BackupCopy = Static<typeof BackupCopySchema>;
 export type TranscodingFleetSettings = Static<typeof TranscodingFleetSettingsSchema>;
 export type TranscodingClusterSettings = Static<typeof TranscodingClusterSettingsSchema>;
 export type TranscodingEnvironmentSettings = Static<typeof TranscodingEnvironmentSettingsSchema>;

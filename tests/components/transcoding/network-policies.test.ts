@@ -1,6 +1,6 @@
 // The transcoding namespace's NetworkPolicies on the shipped fleet, after real Kustomize: default deny plus
 // exactly the listed paths (ingress → API, API → databases/queue, workers → queue/object storage, backups →
-// database/object storage, Prometheus → metrics, KEDA → queue), and egress to managed services in external mode.
+// database/object storage, Prometheus → metrics, KEDA → the queue's management API), and egress to managed services in external mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFleetBuilds, type RenderedFleet } from '../../support/rendered.ts';
 import { egressPaths, ingressPaths } from './policy-paths.ts';
@@ -37,12 +37,16 @@ describe('transcoding network policies', () => {
         'transcode-api -> rabbitmq:5672',
         'transcode-worker-cpu -> rabbitmq:5672',
         'transcode-worker-gpu -> rabbitmq:5672',
-        'ns:keda -> rabbitmq:5672',
+        // KEDA reads queue depths (ready + unacked) from the management API, not over AMQP.
+        'ns:keda -> rabbitmq:15672',
         'ns:monitoring -> rabbitmq:15692',
         'transcode-worker-cpu -> minio:9000',
         'transcode-worker-gpu -> minio:9000',
         'postgres-backup -> minio:9000',
         'redis-backup -> minio:9000',
+        // The verify jobs fetch dumps; they never reach the databases.
+        'postgres-backup-verify -> minio:9000',
+        'redis-backup-verify -> minio:9000',
         // The PostSync Job that creates the media and backup buckets.
         'minio-buckets -> minio:9000',
       ].sort(),
@@ -61,6 +65,8 @@ describe('transcoding network policies', () => {
         'postgres-backup -> minio:9000',
         'redis-backup -> redis:6379',
         'redis-backup -> minio:9000',
+        'postgres-backup-verify -> minio:9000',
+        'redis-backup-verify -> minio:9000',
         'minio-buckets -> minio:9000',
       ].sort(),
     );

@@ -90,9 +90,47 @@ describe('transcoding stateful services', () => {
     const dump = JSON.stringify((pod.initContainers as Loose[])[0]!.command);
     expect(dump).toMatch(/--compress=9|gzip -9/);
     const upload = JSON.stringify(pod.containers[0]!.command);
-    // Retention enforced twice: lifecycle rule on the bucket and an explicit delete of older dumps.
-    expect(upload).toContain('mc ilm import');
-    expect(upload).toContain('--older-than \\"${RETENTION_DAYS}d\\"');
+    // Retention enforced twice: lifecycle rule on the bucket and an explicit delete of older dumps (tests/backups runs them).
+    expect(upload).toContain('put-bucket-lifecycle-configuration');
+    expect(upload).toContain('put-bucket-versioning');
+    expect(upload).toContain('s3api delete-object');
+  });
+
+  it.each([
+    ['postgres-backup-verify', '0 4 * * *', 'postgres'],
+    ['redis-backup-verify', '30 4 * * *', 'redis'],
+  ])('%s runs at %s UTC after the backup, with a scratch %s server and no database credentials', (name, schedule, image) => {
+    for (const cluster of ['dev-k3d', 'staging-eu-west-1']) {
+      const s = spec(fleet.find(cluster, 'transcoding', 'CronJob', name));
+      expect(s).toMatchObject({ schedule, timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid', suspend: false });
+      const pod = podSpecOf(fleet.find(cluster, 'transcoding', 'CronJob', name));
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999 });
+      expect((pod.initContainers as Loose[])[0]!.image).toMatch(/amazon\/aws-cli:/);
+      const verify = pod.containers[0] as Loose;
+      expect(verify.image).toContain(`/${image}:`);
+      // Its env: the count query at most, never the database address or credentials.
+      expect(JSON.stringify(verify.env ?? [])).not.toMatch(/PASSWORD|AUTH|_HOST/);
+      expect(verify.envFrom).toBeUndefined();
+      const config = fleet.find(cluster, 'transcoding', 'ConfigMap', `${name}-config`).data!;
+      expect(Object.keys(config).filter((k) => /POSTGRES|REDIS/.test(k))).toEqual([]);
+    }
+  });
+
+  it.each(['postgres-backup', 'redis-backup'])('%s copies to the second region where clusters.yaml sets backupCopy (staging), nowhere else', (app) => {
+    const staging = fleet.find('staging-eu-west-1', 'transcoding', 'ConfigMap', `${app}-config`).data!;
+    expect([staging.COPY_ENDPOINT, staging.COPY_BUCKET, staging.COPY_REGION]).toEqual([
+      'https://s3.eu-central-1.amazonaws.com',
+      'acme-media-transcode-staging-backups-euc1',
+      'eu-central-1',
+    ]);
+    // Its own credentials, synced only where a copy is configured.
+    const es = spec(fleet.find('staging-eu-west-1', 'transcoding', 'ExternalSecret', `${app}-copy-credentials`));
+    expect((es.data as Loose[]).map((d) => d.remoteRef.key)).toEqual(['transcoding/backup-copy', 'transcoding/backup-copy']);
+    const egress = spec(fleet.find('staging-eu-west-1', 'transcoding', 'NetworkPolicy', `${app}-egress`));
+    expect(JSON.stringify(egress.egress)).toContain('"port":443');
+    const dev = fleet.find('dev-k3d', 'transcoding', 'ConfigMap', `${app}-config`).data!;
+    expect(dev.COPY_BUCKET).toBe('');
+    expect(fleet.objects('dev-k3d', 'transcoding').some((o) => o.metadata.name === `${app}-copy-credentials`)).toBe(false);
   });
 
   it('the postgres restore template is a suspended CronJob with the backup identity', () => {
@@ -102,6 +140,7 @@ describe('transcoding stateful services', () => {
     const labels = spec(restore).jobTemplate.spec.template.metadata.labels;
     expect(labels['app.kubernetes.io/name']).toBe('postgres-backup');
     expect(JSON.stringify(podSpecOf(restore).containers[0]!.command)).toContain('pg_restore');
+    expect((podSpecOf(restore).initContainers as Loose[])[0]!.image).toMatch(/amazon\/aws-cli:/);
   });
 
 });
