@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { allowEmptyPaths } from './appset-checks.ts';
 import { getIn, type JsonObject } from './kube.ts';
 import { permissionsOf, sourceRepoPermitted } from './project-match.ts';
-import type { ApplicationRecord, Finding } from './types.ts';
+import type { ApplicationRecord, Finding, FindingCode } from './types.ts';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Argo CD copies the Application name into the `app.kubernetes.io/instance` label, a 63-character value. */
@@ -104,3 +104,63 @@ export const checkDuplicates = (apps: readonly ApplicationRecord[]): Finding[] =
   }
   return findings;
 };
+
+/**
+ * The rule id each `pnpm apps` finding has in `pnpm validate`, so CI (which runs validate, not apps) sees every
+ * one of them. Most are reported by validate's own rules on the root's objects (scripts/policy/rules/argocd.ts,
+ * exemptable like any rule); those only the offline expansion can see (generated Applications, their projects,
+ * destinations and sources) come from the first-sync simulation, which expands the root anyway
+ * (EXPANSION_ONLY_CODES). `generator-offline` is every generator but the list: validate blocks the dangerous
+ * subset, the ones that read outside this repository (argocd/appset-external-generator).
+ */
+export const VALIDATE_RULE_OF_APPS_CODE: Readonly<Record<FindingCode, string>> = {
+  'root-build-failed': 'kustomize/build-failed',
+  'root-not-found': 'argocd/source',
+  'duplicate-name': 'argocd/application-duplicate',
+  'invalid-name': 'argocd/application-name',
+  'templated-project': 'argocd/templated-project',
+  'template-patch-project': 'argocd/template-patch',
+  'go-template-disabled': 'argocd/missingkey',
+  'missingkey-not-error': 'argocd/missingkey',
+  'template-option': 'argocd/template-error',
+  'applications-sync': 'argocd/applications-sync',
+  'allow-empty': 'argocd/allow-empty',
+  'unknown-project': 'argocd/unknown-project',
+  'default-project': 'argocd/default-project',
+  'destination-invalid': 'argocd/destination',
+  'destination-not-permitted': 'argocd/destination',
+  'source-repo-not-permitted': 'argocd/source',
+  'source-path-missing': 'argocd/source',
+  'generator-offline': 'argocd/appset-external-generator',
+  'generator-unsupported': 'argocd/template-error',
+  'template-unsupported': 'argocd/template-error',
+  'template-error': 'argocd/template-error',
+  'template-patch-error': 'argocd/template-patch',
+  'template-patch-unknown-field': 'argocd/template-patch',
+  'template-patch-yaml11': 'argocd/template-patch-yaml11',
+  'rolling-sync-unselected': 'argocd/rolling-sync',
+  'rolling-sync-operator': 'argocd/rolling-sync',
+  'invalid-sync-wave': 'argocd/sync-wave',
+  'invalid-object': 'argocd/template-error',
+  'build-failed': 'kustomize/build-failed',
+};
+
+/** Codes only the offline expansion finds: the first-sync simulation reports them under VALIDATE_RULE_OF_APPS_CODE. */
+export const EXPANSION_ONLY_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
+  'root-not-found',
+  'duplicate-name',
+  'invalid-name',
+  'template-patch-project',
+  'unknown-project',
+  'destination-invalid',
+  'destination-not-permitted',
+  'source-repo-not-permitted',
+  'source-path-missing',
+  'generator-unsupported',
+  'rolling-sync-unselected',
+  'invalid-object',
+]);
+
+/** EXPANSION_ONLY_CODES with their validate rule ids, for the simulation's table of expansion findings. */
+export const expansionOnlyRules = (): Record<string, string> =>
+  Object.fromEntries([...EXPANSION_ONLY_CODES].map((code) => [code, VALIDATE_RULE_OF_APPS_CODE[code]]));

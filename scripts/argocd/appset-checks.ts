@@ -69,3 +69,77 @@ export const checkApplicationSet = (appSet: JsonObject, ref: string): Finding[] 
   }
   return findings;
 };
+
+/** A generator problem `pnpm validate` reports on an ApplicationSet: where, and why. */
+export interface GeneratorIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * Generators whose parameters come from outside this repository's committed tree: an SCM or pull-request API,
+ * a cluster resource, a plugin service, or another Git repository. What such a set generates (and, with a
+ * deleting policy, removes) changes without a commit here, so nothing `validate` checks covers it.
+ * Checked: argoproj/argo-cd @ v3.4.4 : pkg/apis/application/v1alpha1/applicationset_types.go
+ * (ApplicationSetGenerator: list, clusters, git, scmProvider, clusterDecisionResource, pullRequest, matrix, merge,
+ * plugin; nested matrix/merge children hold `generators` lists).
+ */
+const EXTERNAL_GENERATORS: Readonly<Record<string, string>> = {
+  scmProvider: 'an SCM provider API',
+  pullRequest: 'a pull-request API',
+  clusterDecisionResource: 'a cluster resource (duck-typed)',
+  plugin: 'a plugin service',
+};
+
+const normalRepo = (url: string): string => url.trim().toLowerCase().replace(/\/+$/, '').replace(/\.git$/, '');
+
+/** Every generator of a set, nested matrix/merge children included, with its field path. */
+const walkGenerators = (generators: unknown, field: string, visit: (g: JsonObject, field: string) => void): void => {
+  if (!Array.isArray(generators)) return;
+  generators.forEach((g, i) => {
+    if (!isObject(g)) return;
+    const f = `${field}[${i}]`;
+    visit(g, f);
+    for (const combiner of ['matrix', 'merge']) {
+      const c = g[combiner];
+      if (isObject(c)) walkGenerators(c.generators, `${f}.${combiner}.generators`, visit);
+    }
+  });
+};
+
+/** Generators that read outside this repository (`repoURL` is the repository the fleet syncs from). */
+export const externalGenerators = (spec: unknown, repoURL: string): GeneratorIssue[] => {
+  const out: GeneratorIssue[] = [];
+  walkGenerators(getIn(spec, ['generators']), 'spec.generators', (g, field) => {
+    for (const [kind, what] of Object.entries(EXTERNAL_GENERATORS)) {
+      if (g[kind] !== undefined) out.push({ field: `${field}.${kind}`, message: `the ${kind} generator reads ${what}: what this set generates changes without a commit to this repository` });
+    }
+    const git = g.git;
+    if (isObject(git)) {
+      const url = typeof git.repoURL === 'string' ? git.repoURL : '';
+      if (normalRepo(url) !== normalRepo(repoURL)) {
+        out.push({ field: `${field}.git.repoURL`, message: `the git generator reads ${JSON.stringify(url)}, not this repository (${repoURL}): what this set generates changes without a commit here` });
+      }
+    }
+  });
+  return out;
+};
+
+/**
+ * List generators with no element at all. With a deleting policy every Application the set made is removed;
+ * with a safe one the set silently stops managing them. Either way an empty list is a slip, never an intent.
+ */
+export const emptyListGenerators = (spec: unknown): GeneratorIssue[] => {
+  const out: GeneratorIssue[] = [];
+  walkGenerators(getIn(spec, ['generators']), 'spec.generators', (g, field) => {
+    const list = g.list;
+    if (!isObject(list)) return;
+    const elements = Array.isArray(list.elements) ? list.elements.length : 0;
+    const yaml = typeof list.elementsYaml === 'string' ? list.elementsYaml.trim() : '';
+    // elementsYaml `[]` or a bare comment is empty too; anything else is judged by the expansion.
+    if (elements === 0 && (yaml === '' || yaml === '[]' || /^(#[^\n]*\n?\s*)*$/.test(yaml))) {
+      out.push({ field: `${field}.list.elements`, message: 'the list generator has no elements: the set generates no Applications' });
+    }
+  });
+  return out;
+};

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 import { CLUSTERS_FILE, ENVIRONMENTS_DIR, FLEET_FILE, INVENTORY_DIR } from '../lib/layout.ts';
+import { SCHEMA_VERSION } from '../inventory/schema-version.ts';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-south-1', 'sa-east-1'];
 
@@ -36,6 +37,6 @@ export const writeSynthInventory = (from: string, root: string, count: number): 
   mkdirSync(inventory, { recursive: true });
   cpSync(join(from, FLEET_FILE), join(inventory, FLEET_FILE));
   cpSync(join(from, ENVIRONMENTS_DIR), join(inventory, ENVIRONMENTS_DIR), { recursive: true });
-  writeFileSync(join(inventory, CLUSTERS_FILE), stringify({ clusters: synthClusters(count) }));
+  writeFileSync(join(inventory, CLUSTERS_FILE), stringify({ schemaVersion: SCHEMA_VERSION, clusters: synthClusters(count) }));
   return inventory;
 };

@@ -1,6 +1,7 @@
 // `pnpm gen [--check] [--force] [--inventory DIR] [--out DIR]`
 // Reads the inventory, renders the tree, and writes it through the one writer (or, with --check, only
 // compares). Bad inventory → exit 2 with every problem listed and nothing written.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InventoryError } from '../inventory/errors.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
@@ -13,6 +14,9 @@ import { readPreviousAppSets } from '../pipeline/read-previous-appsets.ts';
 import { checkRemovalsBetween, formatAllowed, formatMoved, formatRefusal } from '../pipeline/removal-guard.ts';
 import { PathConflictError } from '../render/generated-file.ts';
 import { checkTree, formatCheck, formatWriteReport, writeTree } from '../writer/index.ts';
+import { installSignalHandlers, pendingSignal, signalExitCode } from '../writer/interrupt.ts';
+import { recoverInterruptedWrite } from '../writer/journal.ts';
+import { acquireTreeLock, type TreeLock } from '../writer/lock.ts';
 
 const USAGE = `usage: pnpm gen [--check] [--force] [--allow-removal APP]... [--inventory DIR] [--out DIR]
 
@@ -59,6 +63,27 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     io.stdout(`${USAGE}\n`);
     return ExitCode.Ok;
   }
+  // One run at a time per tree, and a write an earlier run left half-done is finished or undone before anything
+  // reads the tree. --check takes the lock too: it must not read a tree another run is writing. An output folder that
+  // does not exist yet has nothing to lock (and bad input must not create it); two first runs into the same new folder
+  // still cannot interleave, as the writer creates its journal exclusively.
+  let lock: TreeLock | undefined;
+  if (existsSync(args.out)) {
+    lock = acquireTreeLock(args.out, args.check ? 'pnpm gen --check' : 'pnpm gen');
+    for (const note of lock.notes) io.stderr(`note: ${note}\n`);
+  }
+  try {
+    if (lock !== undefined) {
+      const recovered = await recoverInterruptedWrite(args.out);
+      if (recovered !== undefined) io.stderr(`note: ${recovered}\n`);
+    }
+    return await generateAndWrite(args, io);
+  } finally {
+    lock?.release();
+  }
+};
+
+const generateAndWrite = async (args: GenArgs, io: Io): Promise<number> => {
   let files;
   try {
     ({ files } = await generate(args.inventory));
@@ -87,10 +112,20 @@ const run = async (argv: string[], io: Io): Promise<number> => {
   const moved = formatMoved(removals);
   if (moved) io.stdout(`${moved}\n`);
   io.stdout(`${formatWriteReport(report)}\n`);
+  // A signal that arrived once the write could no longer be undone: the new tree is complete; still say so and exit
+  // with the signal's code, as the user asked the run to stop.
+  const signal = pendingSignal();
+  if (signal !== undefined) {
+    io.stderr(`stopped by ${signal} after the new tree was written completely\n`);
+    return signalExitCode(signal);
+  }
   return ExitCode.Ok;
 };
 
 /** Exit code of `pnpm gen`; CliErrors (bad input, refusals) are printed to stderr, not thrown. */
 export const main = cliMain(run);
 
-if (isEntryPoint(import.meta.url)) runMain(main);
+if (isEntryPoint(import.meta.url)) {
+  installSignalHandlers();
+  runMain(main);
+}

@@ -1,8 +1,10 @@
-// `pnpm promote <from-env> <to-env> [--stack S]... [--app A]... [--skip-reason "…"] [--dry-run]`
+// `pnpm promote <from-env> <to-env> [--stack S]... [--app A]... [--skip-reason "…"] [--skip-source-check "…"] [--approver LOGIN] [--dry-run]`
 // Copies version pins from one environment to the next in the promotion order, regenerates and validates
 // the tree, and opens (or updates) one pull request with the version table, drift and rendered diff.
 // Exit codes: 0 ok (also: nothing to promote), 1 validation findings, 2 bad input, 4 git remote or GitHub
-// API failure, 5 precondition or conflict (dirty tree, no token, branch changed by someone else).
+// API failure, 5 precondition or conflict (dirty tree, no token, source commit not green, an environment skipped
+// without reason and approver, base branch moved, another open promotion of the same pins, branch changed by
+// someone else).
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -14,22 +16,30 @@ import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { API_URL_VARIABLE, DEFAULT_API_URL, TOKEN_VARIABLE } from '../promote/github-client.ts';
 import { runPromote, type PromoteDeps, type PromoteOptions } from '../promote/run-promote.ts';
 
-const USAGE = `usage: pnpm promote <from-env> <to-env> [--stack S]... [--app A]... [--skip-reason "…"] [--dry-run]
+const USAGE = `usage: pnpm promote <from-env> <to-env> [--stack S]... [--app A]... [--skip-reason "…"] [--skip-source-check "…"] [--approver LOGIN] [--dry-run]
 
-  --stack S            promote only the apps of stack S (repeatable; default: every app)
-  --app A              promote only app A's image pins (repeatable; a catalog component name)
-  --skip-reason TEXT   allow promoting past the next environment; recorded in the commit and the PR
-  --dry-run            plan, edit, gen, validate and diff in a scratch worktree; no commit, push or PR
-  --base BRANCH        pull request base (default: git.targetRevision of inventory/fleet.yaml)
-  --remote NAME        git remote to push to (default: origin)
-  --repo OWNER/NAME    GitHub repository (default: $GITHUB_REPOSITORY, else from the remote URL)
-  --api-url URL        GitHub API (default: $${API_URL_VARIABLE} or ${DEFAULT_API_URL}; GitHub Enterprise: https://HOST/api/v3)
-  --root DIR           the repository (default: current directory)
-  --cache-dir DIR      build cache folder (default: $${CACHE_DIR_VARIABLE} or node_modules/.cache/streamfleet/kustomize)
-  --no-cache           do not read or write the build cache
-  -h, --help           show this help
+  --stack S                 promote only the apps of stack S (repeatable; default: every app)
+  --app A                   promote only app A's image pins (repeatable; a catalog component name)
+  --skip-reason TEXT        allow promoting past the next environment (needs --approver); recorded in the commit and the PR
+  --skip-source-check TEXT  promote although the base commit is not green on GitHub (needs --approver); recorded likewise
+  --approver LOGIN          GitHub login of who approved --skip-reason / --skip-source-check; recorded likewise
+  --dry-run                 plan, edit, gen, validate and diff in a scratch worktree; no commit, push or PR
+  --base BRANCH             pull request base (default: git.targetRevision of inventory/fleet.yaml)
+  --remote NAME             git remote to push to (default: origin)
+  --repo OWNER/NAME         GitHub repository (default: $GITHUB_REPOSITORY, else from the remote URL)
+  --api-url URL             GitHub API (default: $${API_URL_VARIABLE} or ${DEFAULT_API_URL}; GitHub Enterprise: https://HOST/api/v3)
+  --root DIR                the repository (default: current directory)
+  --cache-dir DIR           build cache folder (default: $${CACHE_DIR_VARIABLE} or node_modules/.cache/streamfleet/kustomize)
+  --no-cache                do not read or write the build cache
+  -h, --help                show this help
 
 The token is read from $${TOKEN_VARIABLE} (not needed with --dry-run).`;
+
+/**
+ * A GitHub login: alphanumerics and single inner hyphens, at most 39 characters (GitHub's sign-up rule; a
+ * few old accounts predate it, hence no stricter check such as asking the API).
+ */
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 
 const usageError = (message: string): CliError => new CliError(`${message}\n${USAGE}`, ExitCode.BadInput);
 
@@ -44,6 +54,8 @@ const parse = (argv: string[]): PromoteOptions | 'help' => {
         stack: { type: 'string', multiple: true, default: [] },
         app: { type: 'string', multiple: true, default: [] },
         'skip-reason': { type: 'string' },
+        'skip-source-check': { type: 'string' },
+        approver: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         base: { type: 'string' },
         remote: { type: 'string', default: 'origin' },
@@ -64,12 +76,25 @@ const parse = (argv: string[]): PromoteOptions | 'help' => {
   const [from, to] = positionals as [string, string];
   const skipReason = values['skip-reason'];
   if (skipReason !== undefined && skipReason.trim().length === 0) throw usageError('--skip-reason needs a reason');
+  const skipSourceCheck = values['skip-source-check'];
+  if (skipSourceCheck !== undefined && skipSourceCheck.trim().length === 0) throw usageError('--skip-source-check needs a reason');
+  const approver = values.approver;
+  if (approver !== undefined && !GITHUB_LOGIN.test(approver)) throw usageError(`--approver ${JSON.stringify(approver)} is not a GitHub login`);
+  if (approver !== undefined && skipReason === undefined && skipSourceCheck === undefined) {
+    throw usageError('--approver records who approved an override: use it with --skip-reason or --skip-source-check');
+  }
+  // An override nobody approved is refused like a missing approval (exit 5), before any network call.
+  if (skipSourceCheck !== undefined && approver === undefined) {
+    throw new CliError('--skip-source-check needs --approver <github login>: who approved promoting a commit that is not green', ExitCode.Precondition);
+  }
   return {
     from,
     to,
     stacks: values.stack,
     apps: values.app,
     skipReason,
+    skipSourceCheck,
+    approver,
     dryRun: values['dry-run'],
     root: resolve(values.root ?? '.'),
     remote: values.remote,

@@ -1,4 +1,4 @@
-// `pnpm validate [--root DIR] [--inventory DIR] [--format text|json] [--concurrency N] [--no-cache]`
+// `pnpm validate [--root DIR] [--inventory DIR] [--format text|json] [--concurrency N] [--no-cache] [--base REF]`
 // Renders every Application the generated ApplicationSets produce (and the root's argocd/) with the real Kustomize,
 // then checks the output: Kustomize's silent failures, strict schemas, policy and domain rules.
 // Exit codes: 0 ok (warnings allowed), 1 blocking findings or build failures, 2 bad usage, tree or inventory,
@@ -15,6 +15,7 @@ import { catalogEntries } from '../components/catalog.ts';
 import { CliError, ExitCode, UsageError } from '../lib/exit-codes.ts';
 import { processIo, type Io } from '../lib/io.ts';
 import { APPS_DIR, ARGOCD_DIR, INVENTORY_DIR } from '../lib/layout.ts';
+import { acquireTreeLock, recoverInterruptedWrite } from '../writer/index.ts';
 import { isEntryPoint, runMain } from '../lib/run-main.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { applicationTargets } from '../kustomize/application-targets.ts';
@@ -23,19 +24,26 @@ import { describeEngine, detectEngine } from '../kustomize/engine.ts';
 import { renderPaths } from '../kustomize/render-applications.ts';
 import { checkApplications } from '../policy/check-applications.ts';
 import { renderGithubAnnotations, renderText, summarize } from '../policy/report.ts';
-import { unknownExemptionRules } from '../policy/run-policy.ts';
+import { finalize, unknownExemptionRules, type AppFinding } from '../policy/run-policy.ts';
+import { previousRender } from '../policy/previous-render.ts';
+import { selectorChanges } from '../policy/rules/workload-selectors.ts';
+import { SourceIndex } from '../policy/source-index.ts';
+import type { AppContext, AppTarget } from '../policy/types.ts';
+import { chooseCache } from '../diff/cache-option.ts';
 import { MODELS_KUBERNETES_MINOR } from '../schemas/api-lifecycle.ts';
 import { SchemaRegistry } from '../schemas/registry.ts';
 import { firstSyncStep } from '../convergence/validate-step.ts';
 import { BUNDLED_CATALOGS } from '../platform/chart-catalog/bundled.ts';
 import type { ChartCatalog } from '../platform/chart-catalog/index.ts';
 
-const USAGE = `usage: pnpm validate [--root DIR] [--inventory DIR] [--format text|json] [--concurrency N] [--no-cache]
+const USAGE = `usage: pnpm validate [--root DIR] [--inventory DIR] [--format text|json] [--concurrency N] [--no-cache] [--base REF]
   --root DIR         repository root holding ${APPS_DIR}/ and the generated tree (default: current directory)
   --inventory DIR    inventory folder (default: <root>/${INVENTORY_DIR})
   --format FORMAT    text (default) or json
   --concurrency N    Kustomize builds at once (default: available cores)
   --no-cache         rebuild every path (default: reuse builds whose inputs are unchanged, <root>/${DEFAULT_CACHE_SUBDIR})
+  --base REF         previous render to compare immutable fields with (default: the merge-base of HEAD with
+                     origin/main when it exists, else HEAD; nothing is compared outside a git repository)
   -h, --help         show this help`;
 
 type Format = 'text' | 'json';
@@ -46,6 +54,7 @@ interface Options {
   readonly format: Format;
   readonly concurrency: number;
   readonly cache: boolean;
+  readonly base: string | undefined;
   readonly help: boolean;
 }
 
@@ -60,6 +69,7 @@ const parseOptions = (argv: string[]): Options => {
         format: { type: 'string' },
         concurrency: { type: 'string' },
         'no-cache': { type: 'boolean' },
+        base: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -71,6 +81,7 @@ const parseOptions = (argv: string[]): Options => {
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got ${JSON.stringify(format)}`);
   if (values.root !== undefined && values.root.length === 0) throw new UsageError('--root needs a folder');
+  if (values.base !== undefined && values.base.length === 0) throw new UsageError('--base needs a revision');
   const concurrency = values.concurrency === undefined ? availableParallelism() : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got ${JSON.stringify(values.concurrency)}`);
   const root = resolve(values.root ?? process.cwd());
@@ -80,6 +91,7 @@ const parseOptions = (argv: string[]): Options => {
     format,
     concurrency,
     cache: values['no-cache'] !== true,
+    base: values.base,
     help: values.help ?? false,
   };
 };
@@ -103,6 +115,22 @@ const loadFleet = async (dir: string, charts: readonly ChartCatalog[]): Promise<
   }
 };
 
+/**
+ * Never validate a tree a `gen` is writing, nor one a killed `gen` left half-written: take the writer's lock (exit 5
+ * naming the holder while a gen runs), complete or roll back an interrupted write from its journal, release. The lock
+ * is not held for the whole run, so a long validate never blocks the next gen; a gen started meanwhile is the usual
+ * race of reading a working tree.
+ */
+const settleTree = async (root: string, io: Io): Promise<void> => {
+  const lock = acquireTreeLock(root, 'pnpm validate');
+  try {
+    const note = await recoverInterruptedWrite(root);
+    if (note !== undefined) io.stderr(`note: ${note}\n`);
+  } finally {
+    lock.release();
+  }
+};
+
 /** Progress on stderr for long runs: at most one line every 2 s, none for runs shorter than that. */
 const progressReporter = (io: Io): ((done: number, total: number) => void) => {
   const started = performance.now();
@@ -123,6 +151,7 @@ const run = async (argv: string[], io: Io, charts: readonly ChartCatalog[]): Pro
     return ExitCode.Ok;
   }
   checkRoot(options.root);
+  await settleTree(options.root, io);
   const fleet = await loadFleet(options.inventory, charts);
   const badRules = unknownExemptionRules(fleet.policy?.exemptions ?? []);
   if (badRules.length > 0) throw new CliError(`inventory policy.exemptions name unknown rules: ${badRules.join(', ')}`, ExitCode.BadInput);
@@ -148,17 +177,36 @@ const run = async (argv: string[], io: Io, charts: readonly ChartCatalog[]): Pro
   });
   cache.prune();
   const byPath = new Map(renders.map((r) => [r.path, r]));
+  const previous = await previousRender(options.root, targets, engine, chooseCache(undefined, !options.cache).cache, options.base);
   const firstSync = firstSyncStep(options.root, fleet, charts);
+  // Compared while each Application's objects go by (they are dropped after its cluster is checked).
+  const changed: AppFinding[] = [];
+  const contextBase = (target: AppTarget): Omit<AppContext, 'objects'> => ({ target, fleet, isProd: target.environment?.name === 'prod' });
   const checked = await checkApplications(
     options.root,
     fleet,
     registry,
     targets.map((target) => ({ target, render: byPath.get(target.path)! })),
-    firstSync.observe,
+    (target, objects) => {
+      firstSync.observe(target, objects);
+      const before = previous?.selectors.get(target.path);
+      if (previous === undefined || before === undefined) return;
+      const ctx: AppContext = { ...contextBase(target), objects };
+      for (const f of selectorChanges(ctx, before, previous.label)) changed.push({ ...f, app: ctx });
+    },
   );
+  const sources = new SourceIndex(options.root);
+  const changedFindings = finalize(changed, fleet.policy?.exemptions ?? [], (f) => {
+    const graph = byPath.get(f.app.target.path)?.graph;
+    return graph !== undefined && f.object !== undefined ? sources.fileOf(graph, f.object) : f.app.target.path;
+  });
   const simulation = firstSync.run(byPath.get(ARGOCD_DIR)?.graph);
   // The simulation's findings are about the hub's objects: they are listed with the root's folder.
-  const applications = checked.applications.map((a) => (a.target.path === ARGOCD_DIR ? { ...a, findings: [...a.findings, ...simulation.findings] } : a));
+  const applications = checked.applications.map((a) => {
+    const own = changedFindings.filter((f) => f.application === a.target.name);
+    const withChanged = own.length === 0 ? a : { ...a, findings: [...a.findings, ...own] };
+    return a.target.path === ARGOCD_DIR ? { ...withChanged, findings: [...withChanged.findings, ...simulation.findings] } : withChanged;
+  });
   const summary = summarize(applications, performance.now() - started);
 
   if (options.format === 'json') {

@@ -8,6 +8,7 @@
 //    must permit every object (chart hooks included); fields controllers rewrite must be ignored.
 // 4. Every Argo CD field, sync option and annotation used must exist in the pinned Argo CD (features.ts).
 // Pure: the caller passes the objects (built by Kustomize, or from the chart catalog) and the pinned facts.
+import { expansionOnlyRules } from '../argocd/app-checks.ts';
 import type { ApplicationRecord, Finding as ArgoFinding } from '../argocd/types.ts';
 import { getIn, isArgoKind, isObject, objectId, stringAt, type JsonObject } from '../argocd/kube.ts';
 import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '../argocd/kube.ts';
@@ -66,6 +67,8 @@ const EXPANSION_RULES: Readonly<Record<string, string>> = {
   'template-patch-unknown-field': 'argocd/template-patch',
   'template-error': 'argocd/template-error',
   'template-unsupported': 'argocd/template-error',
+  // `pnpm apps`'s findings only the expansion sees (generated Applications' names, projects, destinations, sources).
+  ...expansionOnlyRules(),
 };
 
 /** The self-managed Argo CD's chart values: the Application of the root whose chart is argo-cd. */

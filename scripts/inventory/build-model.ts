@@ -18,7 +18,9 @@ function toEnvironment(name: string, order: number, file: EnvironmentFile): Envi
   // The file's fields flow through as they are, so a field added to the schema and the model
   // needs no edit here; only defaults are filled in.
   const complete: EnvironmentFile = { ...file, promotesTo: file.promotesTo, apps: file.apps ?? {} };
-  const canonical = inSchemaOrder(EnvironmentFileSchema, complete);
+  // The format version is the loader's business; the model (and every render) is the same whatever format was read.
+  const canonical: Omit<EnvironmentFile, 'schemaVersion'> & { schemaVersion?: number } = { ...inSchemaOrder(EnvironmentFileSchema, complete) };
+  delete canonical.schemaVersion;
   return { name, order, ...canonical, promotesTo: canonical.promotesTo, apps: canonical.apps ?? {} };
 }
 

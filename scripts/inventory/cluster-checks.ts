@@ -26,10 +26,52 @@ function checkClusterNames(clusters: ClustersInput, report: Report): void {
   });
 }
 
+/**
+ * Each cluster gets its own Applications on its destination; two entries with the same destination (even of
+ * different environments, staging and prod on one API server) would have Argo CD apply both entries' manifests
+ * to one cluster, each overwriting the other's objects. Every duplicate is reported, at its own entry, naming the
+ * first. Server URLs compare without a trailing slash and case-insensitively in the host (what Argo CD's cluster
+ * lookup normalises is out of reach; these spellings are the same URL to anyone).
+ * What cannot be caught offline: a `server` URL on one entry and a `name` on another that Argo CD resolves to the
+ * same registered cluster (the name → URL mapping lives in the hub's cluster Secrets), or two different URLs of one
+ * API server (a DNS alias, an IP address). Those need the hub, which `gen` and `validate` never contact.
+ */
+function checkUniqueDestinations(clusters: ClustersInput, report: Report): void {
+  const first = new Map<string, { index: number; name: string }>();
+  for (const { index, entry } of validClusters(clusters)) {
+    const { server, name } = entry.destination;
+    const kind = server !== undefined ? 'server' : 'name';
+    const value = server ?? name;
+    if (value === undefined) continue;
+    const key = `${kind}\u0000${server !== undefined ? normaliseServer(server) : value}`;
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, { index, name: entry.name });
+      continue;
+    }
+    const line = clusters.source.position(['clusters', earlier.index, 'destination', kind], 'value').line;
+    const message =
+      `duplicate destination ${kind} "${value}": cluster "${earlier.name}" (line ${line}) already deploys there; ` +
+      'two entries on one cluster would overwrite each other\'s Applications: give each cluster its own destination';
+    report(issueAt(clusters.source, ['clusters', index, 'destination', kind], 'value', message));
+  }
+}
+
+/** `https://API.example.com:6443/` and `https://api.example.com:6443` are one server. */
+function normaliseServer(server: string): string {
+  try {
+    const url = new URL(server);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return server.replace(/\/+$/, '');
+  }
+}
+
 export function checkClusters(input: CrossCheckInput, report: Report): void {
   const clusters = input.clusters;
   if (clusters === undefined) return;
   checkClusterNames(clusters, report);
+  checkUniqueDestinations(clusters, report);
   if (clusters.complete && clusters.entries.length === 0) {
     report(issueAt(clusters.source, ['clusters'], 'key', 'the fleet has no clusters: add at least one cluster'));
   }

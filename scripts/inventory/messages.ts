@@ -1,6 +1,6 @@
 // Words for schema facts: what a pattern means, what a JSON type is called, how a found value reads.
 // Kept apart from the ajv translation so cross-field checks can describe values the same way.
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN, IMAGE_REPOSITORY, QUANTITY, VERSION_PIN } from './schema.ts';
+import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, IMAGE_REPOSITORY, QUANTITY, VERSION_PIN } from './schema.ts';
 
 export const DNS1123_LABEL_WORDS =
   "a DNS-1123 label (lowercase letters, digits and '-', starting and ending alphanumeric, at most 63 characters)";
@@ -8,6 +8,10 @@ export const DNS1123_LABEL_WORDS =
 /** Each schema pattern in words; a regular expression is not something to show a person editing YAML. */
 const PATTERN_WORDS: ReadonlyMap<string, string> = new Map([
   [DNS1123_LABEL, DNS1123_LABEL_WORDS],
+  [
+    DNS1035_LABEL,
+    "a DNS-1035 label, because it becomes a Service name (a lowercase letter first, then lowercase letters, digits or '-', ending alphanumeric, at most 63 characters)",
+  ],
   [DNS1123_SUBDOMAIN, "a DNS-1123 subdomain (DNS-1123 labels joined by '.', lowercase)"],
   [QUANTITY, 'a Kubernetes quantity such as "250m", "1" or "512Mi"'],
   [VERSION_PIN, 'a version pin: an image tag, not "latest", optionally followed by @sha256:<64 hex digits>'],

@@ -11,6 +11,8 @@ import type { ChartCatalog } from '../platform/chart-catalog/index.ts';
 import { checkInventoryApps, inventoryAppEntries } from './inventory-apps.ts';
 import { InventoryError, type InventoryIssue } from './errors.ts';
 import { analysePromotion } from './promotion.ts';
+import { checkSchemaVersion } from './schema-version.ts';
+import { yaml11Issues } from './yaml11-scalars.ts';
 import { passedAt, validateSchema, type FileKind, type SchemaResult } from './schema-issues.ts';
 import type { ClusterEntry, ClustersFile, EnvironmentFile, FleetFile } from './schema.ts';
 import { parseYamlSource, type YamlSource } from './yaml-source.ts';
@@ -83,8 +85,16 @@ function checkFile<T>(kind: FileKind, source: InventorySource, issues: Inventory
   const yaml = parseYamlSource(source.file, source.text);
   issues.push(...yaml.issues);
   if (yaml.data === undefined) return { yaml, schema: undefined, value: undefined };
+  const unreadable = checkSchemaVersion(yaml);
+  if (unreadable !== undefined) {
+    // A format this loader does not read: that is the one thing to say about the file (its fields may all differ).
+    issues.push(unreadable);
+    return { yaml, schema: { issues: [unreadable], invalidPaths: [[]] }, value: undefined };
+  }
   const schema = validateSchema(kind, yaml);
   issues.push(...schema.issues);
+  // Not a reason to distrust the data (this loader reads it as written), so the value still feeds the cross-checks.
+  issues.push(...yaml11Issues(yaml, source.text, schema.issues));
   return { yaml, schema, value: schema.issues.length === 0 ? (yaml.data as T) : undefined };
 }
 

@@ -33,12 +33,15 @@ export function checkPlatformClusters(input: CrossCheckInput, report: Report): v
   }
   for (const { index, entry } of validClusters(clusters)) {
     const own = entry.platform;
+    // With fleet.yaml broken (already reported) what a cluster inherits from it is unknown: judging the defaults
+    // instead would add false issues to the real one.
+    const inheritsUnknown = fleet === undefined;
     const acmeIssue = own?.acme === undefined ? undefined : acmeProblem(own.acme);
     if (acmeIssue !== undefined) report(issueAt(clusters.source, ['clusters', index, 'platform', 'acme'], 'key', `cluster ${entry.name}: ${acmeIssue}`));
     // On mesh clusters the streaming hosts enter through the Istio gateway, so an HTTP-01 challenge answered by an
     // nginx Ingress is never reached and the gateway's certificate would stay pending forever.
     const acme = own?.acme ?? fleetAcme ?? {};
-    if ((entry.capabilities ?? []).includes('mesh') && entry.stacks.includes('streaming') && (acme.solver ?? 'http01') === 'http01' && (acme.ingressClass ?? 'nginx') === 'nginx') {
+    if (!(inheritsUnknown && own?.acme === undefined) && (entry.capabilities ?? []).includes('mesh') && entry.stacks.includes('streaming') && (acme.solver ?? 'http01') === 'http01' && (acme.ingressClass ?? 'nginx') === 'nginx') {
       const [source, path] = own?.acme !== undefined ? [clusters.source, ['clusters', index, 'platform', 'acme']] : fleetAcme !== undefined ? [fleet!.source, ['platform', 'acme', 'solver']] : [clusters.source, ['clusters', index, 'capabilities']];
       report(
         issueAt(
@@ -51,7 +54,7 @@ export function checkPlatformClusters(input: CrossCheckInput, report: Report): v
       );
     }
     const store = own?.secretStore ?? fleet?.value.platform?.secretStore ?? {};
-    const storeIssue = secretStoreProblem(store, entry.region);
+    const storeIssue = inheritsUnknown && own?.secretStore === undefined ? undefined : secretStoreProblem(store, entry.region);
     if (storeIssue !== undefined) {
       const [source, path] =
         own?.secretStore !== undefined

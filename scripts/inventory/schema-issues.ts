@@ -8,6 +8,7 @@ import { formatFieldPath, isUnder, type FieldPath, type PathSegment } from './fi
 import { describeValue, listWords, patternWords, typeWords } from './messages.ts';
 import { ClustersFileSchema, EnvironmentFileSchema, FleetFileSchema } from './schema.ts';
 import { retiredFieldReason } from './retired-fields.ts';
+import { missingVersionHint, SCHEMA_VERSION_FIELD } from './schema-version.ts';
 import { closest, didYouMean } from './suggest.ts';
 import type { Target, YamlSource } from './yaml-source.ts';
 
@@ -141,7 +142,8 @@ function toProblem(e: ErrorObject, source: YamlSource): Problem {
   switch (e.keyword) {
     case 'required': {
       const missing = String(e.params.missingProperty);
-      return { ...base, field: [...at, missing], message: `missing required field "${missing}"` };
+      const hint = at.length === 0 && missing === SCHEMA_VERSION_FIELD ? `: ${missingVersionHint()}` : '';
+      return { ...base, field: [...at, missing], message: `missing required field "${missing}"${hint}` };
     }
     case 'additionalProperties':
       return additionalProblem(e, at);

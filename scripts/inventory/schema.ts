@@ -4,6 +4,7 @@ import { Type, type Static, type TArray, type TOptional, type TSchema, type TStr
 import { MonitoringClusterSettingsSchema, MonitoringEnvironmentSettingsSchema, MonitoringFleetSettingsSchema } from './stack-settings/monitoring.ts';
 import { PlatformClusterSettingsSchema, PlatformEnvironmentSettingsSchema, PlatformFleetSettingsSchema } from './stack-settings/platform.ts';
 import { StreamingClusterSettingsSchema, StreamingEnvironmentSettingsSchema, StreamingFleetSettingsSchema } from './stack-settings/streaming.ts';
+import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from './schema-version.ts';
 import { TranscodingClusterSettingsSchema, TranscodingEnvironmentSettingsSchema, TranscodingFleetSettingsSchema } from './stack-settings/transcoding.ts';
 
 export const STACKS = ['streaming', 'transcoding', 'monitoring'] as const;
@@ -18,6 +19,15 @@ export type LoadBalancerFlavour = (typeof LOAD_BALANCERS)[number];
 
 /** RFC 1123 label: what Kubernetes accepts as a namespace, cluster or Application name segment. */
 export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/**
+ * RFC 1035 label: what Kubernetes accepts as a Service name (a letter first, at most 63 characters; the length is
+ * part of the pattern because record keys have no maxLength). Names that become Services must be one: `9api` is a
+ * valid Deployment name but not a valid Service name.
+ * Checked: kubernetes/apimachinery @ v0.32.0 : pkg/util/validation/validation.go (dns1035LabelFmt
+ * "[a-z]([-a-z0-9]*[a-z0-9])?", DNS1035LabelMaxLength 63) and kubernetes/kubernetes pkg/apis/core/validation
+ * (ValidateServiceName = NameIsDNS1035Label).
+ */
+export const DNS1035_LABEL = '^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$';
 export const DNS1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 /** A Kubernetes resource quantity such as `250m`, `1`, `512Mi`, `1.5Gi`. */
 export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$';
@@ -27,6 +37,16 @@ export const VERSION_PIN = '^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha25
 export const IMAGE_REPOSITORY = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
 
 const strict = { additionalProperties: false } as const;
+
+/**
+ * Every inventory file's first field. The loader checks the range itself before the schema runs (a newer or older
+ * format gets one clear issue, not a list of unknown fields), so ajv sees only readable versions.
+ */
+const SchemaVersion = Type.Integer({
+  minimum: OLDEST_SCHEMA_VERSION,
+  maximum: SCHEMA_VERSION,
+  description: `Inventory format version of this file (this streamfleet reads ${OLDEST_SCHEMA_VERSION}–${SCHEMA_VERSION})`,
+});
 
 /** A string enum as plain JSON Schema `enum` (one clear ajv error), typed as the literal union. */
 const StringEnum = <T extends readonly string[]>(values: T, options: { description?: string } = {}): TUnsafe<T[number]> =>
@@ -127,6 +147,7 @@ const MaxUpdate = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ patter
 
 export const EnvironmentFileSchema = Type.Object(
   {
+    schemaVersion: SchemaVersion,
     promotesTo: Type.Optional(
       Type.String({ pattern: DNS1123_LABEL, description: 'Next environment in the promotion order' }),
     ),
@@ -196,7 +217,7 @@ export const ClusterSchema = Type.Object(
   strict,
 );
 
-export const ClustersFileSchema = Type.Object({ clusters: Type.Array(ClusterSchema) }, strict);
+export const ClustersFileSchema = Type.Object({ schemaVersion: SchemaVersion, clusters: Type.Array(ClusterSchema) }, strict);
 
 export const ImageSchema = Type.Object(
   { repository: Type.String({ pattern: IMAGE_REPOSITORY, description: 'Image repository, no tag' }) },
@@ -325,6 +346,7 @@ export const InventoryAppSchema = Type.Object(
 
 export const FleetFileSchema = Type.Object(
   {
+    schemaVersion: SchemaVersion,
     name: Type.String({ pattern: DNS1123_LABEL, description: 'Fleet name, used in labels' }),
     kubernetesVersion: Type.Optional(
       Type.String({ pattern: '^1\\.[0-9]+$', description: 'Kubernetes minor version the clusters run, quoted ("1.32"); `pnpm validate` checks API versions against it' }),
@@ -343,12 +365,14 @@ export const FleetFileSchema = Type.Object(
     argocd: ArgoCdSchema,
     owners: Type.Optional(OwnersSchema),
     apps: Type.Optional(
-      Type.Record(Type.String({ pattern: DNS1123_LABEL }), InventoryAppSchema, {
+      // The app name is its Deployment's and its Service's name: a DNS-1035 label.
+      Type.Record(Type.String({ pattern: DNS1035_LABEL }), InventoryAppSchema, {
         ...strict,
-        description: 'HTTP services declared here instead of in code (`pnpm new app`)',
+        description: 'HTTP services declared here instead of in code (`pnpm new app`); the name becomes a Service name (a letter first, at most 63 characters)',
       }),
     ),
-    addons: Type.Record(Type.String({ pattern: DNS1123_LABEL }), AddonSchema, {
+    // The add-on name is its Helm release name, which the charts put in front of their Service names.
+    addons: Type.Record(Type.String({ pattern: DNS1035_LABEL }), AddonSchema, {
       ...strict,
       description: 'Platform add-ons (pinned Helm charts), installed before the stacks on every cluster that needs them',
     }),

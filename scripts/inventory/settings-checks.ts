@@ -8,7 +8,8 @@ import {
   type Report,
 } from './cross-check-input.ts';
 import { listWords } from './messages.ts';
-import { STACKS, type AppSettings, type EnvironmentFile } from './schema.ts';
+import { parseQuantity } from './quantity.ts';
+import { STACKS, type AppSettings, type EnvironmentFile, type ResourceList } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import { appsForCluster } from '../model/fleet.ts';
 
@@ -19,6 +20,8 @@ export function checkApps(input: CrossCheckInput, env: EnvironmentInput, value: 
   for (const [app, settings] of Object.entries(value.apps ?? {})) {
     const entry = catalog.get(app);
     const base = ['apps', app];
+    // Checked before the catalog lookup: a limit below its request is wrong whatever the app is.
+    checkLimitsAboveRequests(settings, base, src, report);
     if (entry === undefined) {
       report(issueAt(src, base, 'key', `unknown app "${app}"${didYouMean(app, known)}; apps: ${known.join(', ')}`));
       continue;
@@ -93,6 +96,34 @@ export function checkVersions(
   const detail = missing.map((image) => `${image} (run by ${listWords([...(users.get(image) ?? [])].sort())})`);
   const message = `missing version pin${missing.length === 1 ? '' : 's'} for ${listWords(detail)}`;
   report(issueAt(src, ['versions'], 'key', message));
+}
+
+const RESOURCE_NAMES: ReadonlyArray<keyof ResourceList> = ['cpu', 'memory', 'ephemeral-storage'];
+
+/**
+ * The API server rejects a container whose limit is below its request (the Deployment's pods are never created,
+ * and the sync stalls on a cluster rather than failing here). Each resource is compared as a quantity: "1Gi" is
+ * above "1000Mi", "0.5" equals "500m". The environment's `resources` replace the component default as a whole, so
+ * the two lists of one block are all there is to compare; a limit with no request is fine (the request defaults
+ * to the limit). The API's own rule (validateResourceRequirements: a request whose Quantity.Cmp(limit) > 0 "must be
+ * less than or equal to <name> limit") is kubernetes/kubernetes pkg/apis/core/validation/validation.go.
+ */
+function checkLimitsAboveRequests(settings: AppSettings, base: readonly string[], src: EnvironmentInput['source'], report: Report): void {
+  const requests = settings.resources?.requests;
+  const limits = settings.resources?.limits;
+  if (requests === undefined || limits === undefined) return;
+  for (const name of RESOURCE_NAMES) {
+    const request = requests[name];
+    const limit = limits[name];
+    if (request === undefined || limit === undefined) continue;
+    const requested = parseQuantity(request);
+    const limited = parseQuantity(limit);
+    if (requested === undefined || limited === undefined || limited >= requested) continue;
+    const message =
+      `expected a ${name} limit of at least the request (${request}), found ${limit}: ` +
+      'Kubernetes rejects a limit below its request; raise the limit or lower the request';
+    report(issueAt(src, [...base, 'resources', 'limits', name], 'value', message));
+  }
 }
 
 /** The fewest replicas the app can have in this environment (the HPA minimum, or the fixed count). */

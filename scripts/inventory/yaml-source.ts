@@ -24,6 +24,20 @@ export interface YamlSource {
   position(path: FieldPath, target: Target): Position;
   /** The source text of a plain (unquoted) scalar at `path`, e.g. `1.10` where the data holds 1.1. */
   plainScalarSource(path: FieldPath): string | undefined;
+  /** Every plain (unquoted) scalar, keys included, in document order; none when the YAML is broken. */
+  plainScalars(): readonly PlainScalar[];
+}
+
+export interface PlainScalar {
+  /** The field the scalar is (a value) or names (a key). */
+  readonly path: FieldPath;
+  readonly target: Target;
+  /** As written. */
+  readonly text: string;
+  /** What YAML 1.2 (this loader) reads. */
+  readonly value: unknown;
+  readonly line: number;
+  readonly col: number;
 }
 
 const START: Position = { line: 1, col: 1 };
@@ -171,7 +185,14 @@ function tooDeep(file: string, text: string, offset: number): YamlSource {
     field: '(root)',
     message: `YAML nested too deeply (over ${MAX_NESTING} levels by line ${line}); an inventory file needs only a few`,
   };
-  return { file, data: undefined, issues: [issue], position: () => ({ line, col: 1 }), plainScalarSource: () => undefined };
+  return {
+    file,
+    data: undefined,
+    issues: [issue],
+    position: () => ({ line, col: 1 }),
+    plainScalarSource: () => undefined,
+    plainScalars: () => [],
+  };
 }
 
 /**
@@ -211,6 +232,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       issues: [],
       position: (path, target) => slow().position(path, target),
       plainScalarSource: (path) => slow().plainScalarSource(path),
+      plainScalars: () => slow().plainScalars(),
     };
   }
   return parsePositioned(file, text);
@@ -272,6 +294,30 @@ function parsePositioned(file: string, text: string): YamlSource {
       const { node, complete } = findNode(doc, path);
       if (!complete || !isScalar(node) || node.type !== 'PLAIN') return undefined;
       return node.source ?? (node.range ? text.slice(node.range[0], node.range[1]) : undefined);
+    },
+    plainScalars(): readonly PlainScalar[] {
+      if (issues.length > 0) return [];
+      const out: PlainScalar[] = [];
+      const add = (node: unknown, path: FieldPath, target: Target): void => {
+        if (!isScalar(node) || node.type !== 'PLAIN' || node.range === undefined || node.range === null) return;
+        const source = node.source ?? text.slice(node.range[0], node.range[1]);
+        out.push({ path, target, text: source, value: node.value, ...at(node.range[0]) });
+      };
+      // Aliases are skipped: the anchored node they point at is visited where it is written.
+      const walk = (node: unknown, path: FieldPath): void => {
+        if (isMap(node)) {
+          for (const pair of node.items) {
+            const key = keyText(pair.key);
+            if (key === undefined) continue;
+            add(pair.key, [...path, key], 'key');
+            walk(pair.value, [...path, key]);
+          }
+        } else if (isSeq(node)) {
+          node.items.forEach((item, i) => walk(item, [...path, i]));
+        } else add(node, path, 'value');
+      };
+      walk(doc.contents, []);
+      return out;
     },
   };
 }

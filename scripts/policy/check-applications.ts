@@ -16,6 +16,7 @@ import { parseBuildOutput } from '../schemas/parse-output.ts';
 import type { KindSchema, SchemaRegistry } from '../schemas/registry.ts';
 import { APP_RULES, CLUSTER_RULES, finalize, FLEET_RULES, type AppFinding } from './run-policy.ts';
 import { SourceIndex } from './source-index.ts';
+import { sourceRepeatedKeys, type RepeatedKeyMemo } from './source-yaml.ts';
 import { clusterKey, type AppContext, type AppTarget, type Finding, type RawFinding, type RenderedObject } from './types.ts';
 
 export interface CheckInput {
@@ -80,6 +81,7 @@ export const checkApplications = async (
       return f.object !== undefined ? sources.fileOf(render.graph, f.object) : (render.graph.nodes[0]?.file ?? f.app.target.path);
     });
   const schemas = new Map<string, KindSchema>();
+  const repeatedKeys: RepeatedKeyMemo = new Map();
 
   const states: AppState[] = inputs.map((input) => ({ input, phases: Array.from({ length: PHASES }, (): Finding[] => []), objects: 0 }));
   const clusters = new Map<string, AppState[]>();
@@ -100,7 +102,9 @@ export const checkApplications = async (
       const ctxBase = { fleet, isProd: target.environment?.name === PROD };
       if (!render.ok) {
         const ctx: AppContext = { ...ctxBase, target, objects: [] };
-        state.phases[PHASE_BUILD] = final([{ app: ctx, rule: 'kustomize/build-failed', file, message: render.error ?? 'build failed' }]);
+        // Kustomize's message on a repeated key names no file: each one is also blamed on its file and line.
+        const blamed = sourceRepeatedKeys(root, render.graph, repeatedKeys).map((f) => ({ ...f, app: ctx }));
+        state.phases[PHASE_BUILD] = final([{ app: ctx, rule: 'kustomize/build-failed', file, message: render.error ?? 'build failed' }, ...blamed]);
         continue;
       }
       const out = parseBuildOutput(render.yaml, target.namespace || undefined, file);

@@ -26,6 +26,11 @@ const FIRST_SYNC: readonly RuleInfo[] = [
   r('argocd/appset-retirement', 'BLOCK', 'an ApplicationSet the root would not delete when it leaves Git (it keeps owning its Applications)'),
   r('argocd/rolling-sync-prune', 'BLOCK', 'a RollingSync Application whose environment prunes but whose automated.prune is not true'),
   r('argocd/wave-order', 'BLOCK', 'an Application or ApplicationSet of the root not after its AppProject'),
+  r('argocd/application-duplicate', 'BLOCK', 'two Applications with one namespace/name (from `pnpm apps`): Argo CD keeps one and the ApplicationSets fight over it'),
+  r('argocd/application-name', 'BLOCK', 'a generated Application name that is not a DNS-1123 subdomain or exceeds 63 characters (from `pnpm apps`)'),
+  r('argocd/unknown-project', 'BLOCK', 'an Application whose AppProject is not among the root\'s objects (from `pnpm apps`)'),
+  r('argocd/destination', 'BLOCK', 'an Application destination with both or neither of name and server, or one its AppProject does not permit (from `pnpm apps`)'),
+  r('argocd/source', 'BLOCK', 'an Application source repository its AppProject does not permit, or a path missing from this repository (from `pnpm apps`)'),
   r('argocd/objects-unknown', 'BLOCK', 'an Application whose objects cannot be known offline (a chart without a catalog entry at its version)'),
 ];
 
@@ -40,7 +45,7 @@ export const RULES: readonly RuleInfo[] = [
   r('kustomize/duplicate-id', 'BLOCK', 'the same object twice in one Application (e.g. under two apiVersions)'),
   r('argocd/shared-resource', 'BLOCK', 'the same object in two Applications on one cluster (they fight)'),
   // Schemas.
-  r('schema/yaml', 'BLOCK', 'build output that is not valid YAML, or repeats a key'),
+  r('schema/yaml', 'BLOCK', 'build output that is not valid YAML, or repeats a key; a repeated key in a resource file of a build that fails (file, line and key)'),
   r('schema/identity', 'BLOCK', 'an object without apiVersion, kind or metadata.name'),
   r('schema/no-schema', 'BLOCK', 'a kind no installed model package knows (never skipped)'),
   r('schema/invalid', 'BLOCK', 'the object fails its kind\'s schema (types, enums, required fields)'),
@@ -57,6 +62,12 @@ export const RULES: readonly RuleInfo[] = [
   r('pod-security/seccomp', 'BLOCK', 'seccompProfile not RuntimeDefault or Localhost'),
   r('pod-security/volume-types', 'BLOCK', 'a volume type outside the restricted set'),
   r('pod-security/read-only-root-fs', 'PROD', 'readOnlyRootFilesystem not true'),
+  r('pod-security/sysctls', 'BLOCK', 'a sysctl outside the safe set Pod Security allows'),
+  r('pod-security/selinux', 'BLOCK', 'an SELinux type outside container_t, container_init_t, container_kvm_t, container_engine_t, or a user or role set'),
+  r('pod-security/apparmor', 'BLOCK', 'an AppArmor profile other than RuntimeDefault or Localhost (field or annotation), e.g. Unconfined'),
+  r('pod-security/proc-mount', 'BLOCK', 'procMount other than Default'),
+  r('pod-security/user-ids', 'WARN', 'runAsUser or runAsGroup below 10000'),
+  r('pod-security/sa-token', 'WARN', 'a service account token mounted in pods whose ServiceAccount no binding of the Application grants anything'),
   // Images.
   r('images/tag', 'BLOCK', 'an image without an explicit tag, or tagged latest'),
   r('images/digest', 'PROD', 'an image not pinned by digest'),
@@ -65,6 +76,8 @@ export const RULES: readonly RuleInfo[] = [
   r('resources/requests', 'BLOCK', 'a container without cpu and memory requests'),
   r('resources/memory-limit', 'BLOCK', 'a container without a memory limit'),
   r('resources/gpu-limits', 'BLOCK', 'GPU requests different from GPU limits'),
+  r('resources/cpu-limit', 'WARN', 'a CPU limit (throttled even when the node has idle CPU)'),
+  r('workloads/duplicate-env', 'BLOCK', 'the same env name twice in one container'),
   // Probes.
   r('probes/readiness', 'BLOCK', 'a Service-backed container without a readiness probe'),
   r('probes/liveness', 'PROD', 'a long-running container without a liveness probe'),
@@ -74,6 +87,7 @@ export const RULES: readonly RuleInfo[] = [
   r('availability/pdb', 'PROD', 'no PodDisruptionBudget selecting the workload\'s pods'),
   r('availability/headless-service', 'BLOCK', 'a StatefulSet whose serviceName is not a headless Service'),
   r('availability/hpa-replicas', 'BLOCK', 'a workload with a fixed replicas that an autoscaler also targets'),
+  r('availability/spread', 'WARN', 'a workload that may run several replicas without topologySpreadConstraints or pod anti-affinity'),
   // Network.
   r('network/default-deny', 'BLOCK', 'a namespace with pods but no default-deny NetworkPolicy (ingress and egress)'),
   r('network/pod-not-selected', 'BLOCK', 'a pod the namespace\'s default-deny policy does not select'),
@@ -83,9 +97,25 @@ export const RULES: readonly RuleInfo[] = [
   r('network/ingress-tls-host', 'BLOCK', 'an Ingress host without a TLS entry for it'),
   r('network/ingress-class', 'BLOCK', 'an Ingress without ingressClassName'),
   r('network/ingress-duplicate', 'BLOCK', 'the same host and path in two Ingresses of the fleet'),
+  r('network/ingress-wildcard-host', 'BLOCK', 'an Ingress host (rule or TLS) starting with `*`'),
+  r('network/ingress-snippet', 'BLOCK', 'an `nginx.ingress.kubernetes.io/*-snippet` annotation (raw nginx configuration in the shared controller)'),
+  r('network/ingress-backend', 'BLOCK', 'an Ingress backend Service (name, port name or number) that is not in the same Application and namespace'),
+  r('network/service-no-pods', 'BLOCK', 'a Service whose selector selects no pod template in its namespace on the cluster'),
+  r('network/policy-no-pods', 'BLOCK', 'a NetworkPolicy whose non-empty podSelector selects no pod template in its namespace on the cluster'),
+  // Workload selectors.
+  r('workloads/selector-template', 'BLOCK', 'a Deployment, StatefulSet, DaemonSet, ReplicaSet or Job whose selector does not select its pod template (the API refuses it)'),
+  r('workloads/selector-changed', 'BLOCK', 'a workload selector that differs from the previous committed render (immutable: the sync fails)'),
   // Secrets.
   r('secrets/secret-object', 'BLOCK', 'a Secret in Git (use ExternalSecret or SealedSecret)'),
   r('secrets/literal', 'BLOCK', 'a secret-looking literal in a container env or a ConfigMap'),
+  r('secrets/eso-merge-delete', 'BLOCK', 'an ExternalSecret with deletionPolicy Delete on a Secret it does not own (creationPolicy Merge, None, CreateOrMerge)'),
+  r('secrets/sealed-cluster-wide', 'BLOCK', 'a cluster-wide SealedSecret'),
+  r('secrets/env', 'WARN', 'a Secret read through env or envFrom instead of a volume'),
+  // RBAC.
+  r('rbac/wildcard', 'BLOCK', '`*` in the apiGroups, resources or verbs of a Role or ClusterRole rule'),
+  r('rbac/cluster-admin', 'BLOCK', 'a RoleBinding or ClusterRoleBinding to the cluster-admin ClusterRole'),
+  r('rbac/pods-exec', 'BLOCK', 'create on pods/exec or pods/attach (own rules, aggregated, or a built-in admin/edit binding)'),
+  r('rbac/secrets-read', 'BLOCK', 'list or watch on every Secret, or get on every Secret cluster-wide (a ClusterRole bound by a ClusterRoleBinding)'),
   // Namespaces and Argo CD.
   r('namespaces/default', 'BLOCK', 'an object in the default namespace'),
   r('argocd/project-wildcard', 'BLOCK', 'an AppProject with `*` in sources, destinations or kinds'),
@@ -93,6 +123,13 @@ export const RULES: readonly RuleInfo[] = [
   r('argocd/templated-project', 'BLOCK', 'an ApplicationSet whose template project is templated'),
   r('argocd/missingkey', 'BLOCK', 'an ApplicationSet without goTemplate and missingkey=error'),
   r('argocd/allow-empty', 'BLOCK', 'automated sync with allowEmpty: true'),
+  r('argocd/preserve-resources', 'BLOCK', 'an ApplicationSet without syncPolicy.preserveResourcesOnDeletion: true'),
+  r('argocd/namespace-protection', 'BLOCK', 'a Namespace or PVC without Delete=false|confirm and Prune=false|confirm, or a StatefulSet whose claim retention is Delete'),
+  r('argocd/appset-empty-list', 'BLOCK', 'an ApplicationSet list generator with no elements'),
+  r('argocd/appset-external-generator', 'BLOCK', 'an ApplicationSet generator that reads outside this repository (scmProvider, pullRequest, clusterDecisionResource, plugin, git of another repository)'),
+  r('argocd/applications-sync', 'BLOCK', 'an ApplicationSet whose applicationsSync is not create-update or create-only (from `pnpm apps`)'),
+  r('argocd/rolling-sync', 'BLOCK', 'a RollingSync step operator Argo CD ignores, or an Application no step selects (from `pnpm apps`)'),
+  r('argocd/sync-wave', 'BLOCK', 'an Application or ApplicationSet sync-wave that is not an integer (from `pnpm apps`)'),
   // First sync: what Argo CD does with the tree from an empty hub and empty clusters (see "First-sync simulation").
   ...FIRST_SYNC,
   // Domain.

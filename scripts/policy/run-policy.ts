@@ -6,17 +6,20 @@ import { argocd } from './rules/argocd.ts';
 import { availability } from './rules/availability.ts';
 import { edgeUpstream, gpuPlacement, kedaQueues, metricsMonitors } from './rules/domain.ts';
 import { images } from './rules/images.ts';
+import { duplicateEnv } from './rules/env.ts';
 import { defaultNamespace } from './rules/namespaces.ts';
-import { ingressUniqueness, isIngress, network } from './rules/network.ts';
+import { ingressUniqueness, isIngress, network, policyNoPods, serviceNoPods } from './rules/network.ts';
 import { podSecurity } from './rules/pod-security.ts';
 import { probes } from './rules/probes.ts';
+import { rbac } from './rules/rbac.ts';
 import { resources } from './rules/resources.ts';
 import { secrets } from './rules/secrets.ts';
 import { sharedResources } from './rules/shared-resources.ts';
+import { selectorTemplate } from './rules/workload-selectors.ts';
 import { RULE_BY_ID } from './rules.ts';
 import type { AppContext, AppRule, Finding, FleetRule, RawFinding, RenderedObject } from './types.ts';
 
-export const APP_RULES: readonly AppRule[] = [podSecurity, images, resources, probes, availability, network, secrets, defaultNamespace, argocd, gpuPlacement, kedaQueues];
+export const APP_RULES: readonly AppRule[] = [podSecurity, images, resources, probes, availability, network, secrets, defaultNamespace, argocd, gpuPlacement, kedaQueues, selectorTemplate, rbac, duplicateEnv];
 
 /**
  * Rules that compare Applications across the whole fleet, each with the only objects it looks at: the check keeps
@@ -30,7 +33,7 @@ export const FLEET_RULES: ReadonlyArray<{ readonly rule: FleetRule; readonly obj
  * Rules that compare the Applications of one cluster only (`clusterKey`), so each cluster can be checked on its
  * own. Their findings come after the fleet rules' in an Application's list.
  */
-export const CLUSTER_RULES: readonly FleetRule[] = [sharedResources, edgeUpstream, metricsMonitors];
+export const CLUSTER_RULES: readonly FleetRule[] = [sharedResources, edgeUpstream, metricsMonitors, serviceNoPods, policyNoPods];
 
 export type AppFinding = RawFinding & { readonly app: AppContext };
 

@@ -17,9 +17,19 @@ export interface PromotionContext {
   readonly baseSha: string;
   readonly skipped: readonly string[];
   readonly skipReason: string | undefined;
+  /** GitHub login that approved the overrides (skipped environments, skipped source check). */
+  readonly approver: string | undefined;
+  /** The source gate's outcome on `baseSha`. */
+  readonly sourceCheck: SourceCheckRecord;
   /** The command line that made this promotion, for reruns. */
   readonly command: string;
 }
+
+/** What the source gate decided: green, overridden (with why), or not asked (a dry run has no API). */
+export type SourceCheckRecord =
+  | { readonly kind: 'green'; readonly summary: string }
+  | { readonly kind: 'overridden'; readonly reason: string; readonly problems: readonly string[] }
+  | { readonly kind: 'not-run' };
 
 const NONE = '—';
 
@@ -44,7 +54,12 @@ const versionHead = (plan: PromotionPlan): string[] => ['app', 'image', `${plan.
 /** The plan as terminal lines. */
 export const planText = (c: PromotionContext): string[] => [
   `promote ${c.plan.from} → ${c.plan.to} (${c.scope}), planned from ${c.baseLabel} at ${shortSha(c.baseSha)}`,
-  ...(c.skipped.length > 0 ? [`skips ${c.skipped.join(', ')}: ${c.skipReason ?? ''}`] : []),
+  ...(c.skipped.length > 0 ? [`skips ${c.skipped.join(', ')}: ${c.skipReason ?? ''} (approved by ${c.approver ?? '?'})`] : []),
+  ...(c.sourceCheck.kind === 'green' ? [`source check: ${c.sourceCheck.summary}`] : []),
+  ...(c.sourceCheck.kind === 'overridden'
+    ? [`source check SKIPPED: ${c.sourceCheck.reason} (approved by ${c.approver ?? '?'}); it found: ${c.sourceCheck.problems.join('; ')}`]
+    : []),
+  ...(c.sourceCheck.kind === 'not-run' ? ['source check: not run (dry run: no GitHub API)'] : []),
   '',
   ...textTable(versionHead(c.plan), versionRows(c.plan)).map((l) => `  ${l}`),
   ...(c.plan.notes.length > 0 ? ['', 'notes:', ...c.plan.notes.map((n) => `  - ${n}`)] : []),
@@ -71,7 +86,11 @@ export const commitMessage = (c: PromotionContext): string => {
     '',
     ...textTable(versionHead(c.plan), versionRows(c.plan)),
     '',
-    ...(c.skipped.length > 0 ? [`Skipped environments: ${c.skipped.join(', ')}`, `Skip-reason: ${c.skipReason ?? ''}`] : []),
+    ...(c.skipped.length > 0 ? [`Skipped environments: ${c.skipped.join(', ')}`, `Skip-reason: ${c.skipReason ?? ''}`, `Skip-approved-by: ${c.approver ?? ''}`] : []),
+    ...(c.sourceCheck.kind === 'green' ? [`Source-check: ${c.sourceCheck.summary}`] : []),
+    ...(c.sourceCheck.kind === 'overridden'
+      ? [`Source-check-skipped: ${c.sourceCheck.reason}`, `Source-check-approved-by: ${c.approver ?? ''}`]
+      : []),
     `Promote-from: ${c.plan.from}`,
     `Promote-to: ${c.plan.to}`,
     `Planned-from: ${c.baseSha}`,
@@ -100,7 +119,16 @@ const bodyWithoutDiff = (c: PromotionContext, diffPlaceholder: string): string =
     '',
   ];
   if (c.skipped.length > 0) {
-    lines.push('> [!WARNING]', `> Skips ${c.skipped.map(md).join(', ')}. Reason: ${c.skipReason ?? ''}`, '');
+    lines.push('> [!WARNING]', `> Skips ${c.skipped.map(md).join(', ')}. Reason: ${c.skipReason ?? ''}. Approved by @${c.approver ?? ''}.`, '');
+  }
+  if (c.sourceCheck.kind === 'overridden') {
+    lines.push(
+      '> [!CAUTION]',
+      `> The source check was skipped: ${c.baseSha} is not green (${c.sourceCheck.problems.join('; ')}). Reason: ${c.sourceCheck.reason}. Approved by @${c.approver ?? ''}.`,
+      '',
+    );
+  } else if (c.sourceCheck.kind === 'green') {
+    lines.push(`Source check: ${c.sourceCheck.summary}.`, '');
   }
   lines.push(
     '### Versions',

@@ -1,6 +1,7 @@
 // One planning attempt, in two worktrees of the base commit: `base` stays pristine, `work` gets the edited
-// environment file and a fresh `gen`. Then the rendered diff between them, and validation of the result.
-// Nothing here commits or pushes, so a failure anywhere leaves no trace once the worktrees are removed.
+// environment file and a fresh `gen`. Then the rendered diff between them. Validation is not done here: the
+// caller commits first and runs `pnpm validate` itself on that commit (validate-tree.ts), so what is checked is
+// exactly what is pushed. Nothing here commits or pushes, so a failure leaves no trace once the worktrees go.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -9,7 +10,6 @@ import { catalogEntries, componentsFor } from '../components/catalog.ts';
 import { diffTrees } from '../diff/diff-trees.ts';
 import type { Renderer } from '../diff/renderer.ts';
 import type { DiffReport } from '../diff/report.ts';
-import { readRevisionApps, type RevisionApp } from '../diff/revision-apps.ts';
 import type { Worktree } from '../diff/worktree.ts';
 import { InventoryError } from '../inventory/errors.ts';
 import { parseInventory } from '../inventory/parse-inventory.ts';
@@ -22,7 +22,6 @@ import { EditError, editVersionPins } from './edit-versions.ts';
 import { checkEnvironmentPair, type EnvironmentPair } from './environments.ts';
 import { planPromotion, type PromotionPlan } from './plan.ts';
 import { selectComponents, type Selection } from './selection.ts';
-import { validateApps, type AppValidation, type BuildChecker } from './validate-apps.ts';
 
 export interface PromotionRequest {
   readonly from: string;
@@ -30,6 +29,8 @@ export interface PromotionRequest {
   readonly stacks: readonly string[];
   readonly apps: readonly string[];
   readonly skipReason: string | undefined;
+  /** GitHub login of who approved the overrides (skipping an environment, skipping the source check). */
+  readonly approver: string | undefined;
 }
 
 export interface Planned {
@@ -44,7 +45,6 @@ export interface Prepared extends Planned {
   /** `gen`'s report of the files it changed in the work tree. */
   readonly genReport: string;
   readonly diff: DiffReport;
-  readonly validation: readonly AppValidation[];
 }
 
 /** Load the inventory at `root` (repo-relative names in messages); bad inventory is exit 2. */
@@ -59,7 +59,7 @@ export const loadFleetAt = async (root: string): Promise<Fleet> => {
 
 /** Check the request against an inventory and compute the plan; no IO. */
 export const planFor = (fleet: Fleet, request: PromotionRequest): Planned => {
-  const pair = checkEnvironmentPair(fleet, request.from, request.to, request.skipReason);
+  const pair = checkEnvironmentPair(fleet, request.from, request.to, request.skipReason, request.approver);
   const catalog = catalogEntries(componentsFor(fleet));
   const selection = selectComponents(catalog, request.stacks, request.apps);
   const plan = planPromotion(fleet, catalog, pair.from, pair.to, selection);
@@ -87,10 +87,9 @@ export interface PrepareInput {
   readonly headLabel: string;
   readonly renderer: Renderer;
   readonly engineId: string;
-  readonly check?: BuildChecker;
 }
 
-/** Plan in `work`; when there is something to promote, edit, generate, diff and validate it. */
+/** Plan in `work`; when there is something to promote, edit, generate and diff it. */
 export const preparePromotion = async (input: PrepareInput): Promise<Planned | Prepared> => {
   const planned = planFor(await loadFleetAt(input.work.dir), input.request);
   if (planned.plan.changes.length === 0) return planned;
@@ -112,11 +111,7 @@ export const preparePromotion = async (input: PrepareInput): Promise<Planned | P
     renderer: input.renderer,
     engineId: input.engineId,
   });
-  const headApps = await readRevisionApps(input.work.dir);
-  const changed = new Set(report.apps.filter((a) => a.status !== 'removed').map((a) => a.name));
-  const toValidate: RevisionApp[] = [...headApps.apps.values()].filter((a) => a.environment === planned.pair.to || changed.has(a.name));
-  const validation = await validateApps(input.work.dir, toValidate, input.renderer, input.engineId, input.check);
-  return { ...planned, genReport, diff: report, validation };
+  return { ...planned, genReport, diff: report };
 };
 
 export const isPrepared = (p: Planned | Prepared): p is Prepared => 'diff' in p;

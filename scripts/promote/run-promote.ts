@@ -1,7 +1,9 @@
 // `pnpm promote` end to end. Order matters: every check that needs no network comes first; the PR API is
-// checked before anything is pushed; the plan is made from the remote base branch in throwaway worktrees;
-// the push carries a lease on the promotion branch, and a base branch that moved while we planned means
-// planning again (bounded).
+// checked before anything is pushed; the base commit is recorded once and must be green on GitHub (the source
+// gate); the plan is made from it in throwaway worktrees, committed there, and that commit is what `pnpm
+// validate` checks and what is pushed. Right before the push: a base branch that moved, or another open
+// promotion changing the same pins, stops the run (exit 5) instead of silently promoting something else; the
+// push carries a lease on the promotion branch.
 import { chooseCache } from '../diff/cache-option.ts';
 import { GITHUB_BODY_LIMIT } from '../diff/format-markdown.ts';
 import { formatText } from '../diff/format-text.ts';
@@ -11,15 +13,18 @@ import { withWorktrees } from '../diff/worktree.ts';
 import { describeEngine, detectEngine } from '../kustomize/engine.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
+import { ENVIRONMENTS_DIR, INVENTORY_DIR, posixJoin } from '../lib/layout.ts';
 import { commitAll, dirtyPaths, fetchBranch, pushWithLease, remoteBranchSha, remoteUrl, sameContent } from './git-ops.ts';
 import { API_URL_VARIABLE, createGitHubClient, DEFAULT_API_URL, gitHubFailure, TOKEN_VARIABLE, type GitHubConfig } from './github-client.ts';
-import { commitMessage, planText, prBody, prLabels, prTitle, type PromotionContext } from './messages.ts';
+import { commitMessage, planText, prBody, prLabels, prTitle, type PromotionContext, type SourceCheckRecord } from './messages.ts';
 import { isPrepared, loadFleetAt, planFor, preparePromotion, type PromotionRequest } from './prepare.ts';
 import { PullRequestStepError, upsertPullRequest } from './pull-request.ts';
 import type { RetryPolicy } from './rate-limit.ts';
 import { resolveSlug, type RepoSlug } from './repo-slug.ts';
 import { branchName, selectionScope } from './selection.ts';
-import type { BuildChecker } from './validate-apps.ts';
+import { findOverlappingPulls } from './overlap.ts';
+import { judgeSource, readSourceChecks } from './source-gate.ts';
+import { summaryLine, validateTree } from './validate-tree.ts';
 
 export interface PromoteOptions extends PromotionRequest {
   readonly dryRun: boolean;
@@ -31,12 +36,13 @@ export interface PromoteOptions extends PromotionRequest {
   readonly apiUrl: string | undefined;
   readonly cacheDir: string | undefined;
   readonly noCache: boolean;
+  /** Why the source gate is overridden (needs `approver`); undefined: the gate applies. */
+  readonly skipSourceCheck: string | undefined;
   /** The command line, quoted in the PR body. */
   readonly command: string;
 }
 
 export interface PushInfo {
-  readonly attempt: number;
   readonly branch: string;
   readonly commit: string;
 }
@@ -49,12 +55,7 @@ export interface PromoteDeps {
   /** Seams for tests: run right before the base check and push, and right after the push. */
   readonly beforePush?: (info: PushInfo) => Promise<void>;
   readonly afterPush?: (info: PushInfo) => Promise<void>;
-  /** Checks applied to each built Application (default: `pnpm validate`'s baseline checks). */
-  readonly check?: BuildChecker;
 }
-
-/** How many times the plan is made again when the base branch moves under us. */
-export const MAX_PLANS = 3;
 
 interface Remote {
   readonly url: string | undefined;
@@ -124,10 +125,49 @@ const resolveBase = async (repo: string, options: PromoteOptions, baseBranch: st
   return { sha: head, label: 'HEAD' };
 };
 
-type AttemptResult = { readonly exit: number } | { readonly replan: string };
+/** The source gate on the base commit; refuses (exit 5) unless it is green or overridden. */
+const gateSource = async (sha: string, options: PromoteOptions, remote: Remote, io: Io): Promise<SourceCheckRecord> => {
+  const github = remote.github;
+  if (github === undefined) return { kind: 'not-run' };
+  let verdict;
+  try {
+    verdict = judgeSource(await readSourceChecks(createGitHubClient(github.config), github.slug, sha));
+  } catch (e) {
+    throw gitHubFailure(e, github.config, `reading the commit statuses and check runs of ${shortSha(sha)}`);
+  }
+  if (verdict.green) return { kind: 'green', summary: verdict.summary };
+  if (options.skipSourceCheck !== undefined) {
+    io.stderr(`warning: source check skipped (${options.skipSourceCheck}; approved by ${options.approver ?? '?'}): ${verdict.reasons.join('; ')}\n`);
+    return { kind: 'overridden', reason: options.skipSourceCheck, problems: verdict.reasons };
+  }
+  throw new CliError(
+    `the promoted source commit ${shortSha(sha)} (${options.base ?? 'the base branch'}, holding ${options.from}'s pins) is not green (${verdict.state}):\n` +
+      `${verdict.reasons.map((r) => `  ${r}`).join('\n')}\n` +
+      'wait for CI and rerun; to promote anyway, add --skip-source-check "<reason>" --approver <github login> (both recorded in the commit and the pull request)',
+    ExitCode.Precondition,
+  );
+};
+
+/** Stops (exit 5) when another open promotion PR changes the same pins of the target environment. */
+const checkOverlap = async (remote: Remote, branch: string, baseBranch: string, to: string, images: readonly string[]): Promise<void> => {
+  const github = remote.github;
+  if (github === undefined) return;
+  const envFile = posixJoin(INVENTORY_DIR, ENVIRONMENTS_DIR, `${to}.yaml`);
+  let overlapping;
+  try {
+    overlapping = await findOverlappingPulls(createGitHubClient(github.config), { slug: github.slug, base: baseBranch, ownBranch: branch, envFile, images });
+  } catch (e) {
+    throw gitHubFailure(e, github.config, 'listing open promotion pull requests');
+  }
+  if (overlapping.length === 0) return;
+  const list = overlapping.map((p) => `  pull request #${p.number} (${p.head}) changes ${p.images.join(', ')}: ${p.url}`);
+  throw new CliError(
+    `another open promotion changes the same pins of ${envFile}; nothing was pushed:\n${list.join('\n')}\nmerge or close it first, then rerun`,
+    ExitCode.Precondition,
+  );
+};
 
 const attempt = async (
-  n: number,
   branch: string,
   repo: string,
   options: PromoteOptions,
@@ -137,12 +177,15 @@ const attempt = async (
   baseBranch: string,
   renderer: Renderer,
   engineId: string,
-): Promise<AttemptResult> => {
+): Promise<number> => {
+  // The base commit is recorded once here; everything below (source gate, plan, validate, push) is about it.
   const base = await resolveBase(repo, options, baseBranch, remote, io);
   const userHead = await resolveCommit(repo, 'HEAD');
-  if (userHead !== undefined && userHead !== base.sha && n === 1) {
+  if (userHead !== undefined && userHead !== base.sha) {
     io.stdout(`note: planning from ${base.label} (${shortSha(base.sha)}), not from your HEAD (${shortSha(userHead)})\n`);
   }
+  // Before any worktree or gen: a red or pending source stops here, cheaply.
+  const sourceCheck = await gateSource(base.sha, { ...options, base: baseBranch }, remote, io);
   const lease = options.dryRun ? undefined : await remoteBranchSha(repo, options.remote, branch);
 
   return withWorktrees(
@@ -151,7 +194,7 @@ const attempt = async (
       { sha: base.sha, label: 'promote-base' },
       { sha: base.sha, label: 'promote-work' },
     ],
-    async ([baseTree, work]): Promise<AttemptResult> => {
+    async ([baseTree, work]): Promise<number> => {
       if (baseTree === undefined || work === undefined) throw new Error('worktrees missing');
       const prepared = await preparePromotion({
         request: options,
@@ -161,7 +204,6 @@ const attempt = async (
         headLabel: `${branch} (uncommitted)`,
         renderer,
         engineId,
-        ...(deps.check === undefined ? {} : { check: deps.check }),
       });
       const ctx: PromotionContext = {
         plan: prepared.plan,
@@ -173,37 +215,49 @@ const attempt = async (
         baseSha: base.sha,
         skipped: prepared.pair.skipped,
         skipReason: options.skipReason,
+        approver: options.approver,
+        sourceCheck,
         command: options.command,
       };
       if (!isPrepared(prepared)) {
         io.stdout(`nothing to promote: ${options.to} already runs ${options.from}'s pins for ${ctx.scope} (planned from ${base.label} ${shortSha(base.sha)}); no branch, no pull request\n`);
-        return { exit: ExitCode.Ok };
+        return ExitCode.Ok;
       }
       io.stdout(`${planText(ctx).join('\n')}\n\ngen: ${prepared.genReport.split('\n')[0] ?? ''}\n`);
 
-      const failed = prepared.validation.filter((v) => v.problems.length > 0);
-      const objects = prepared.validation.reduce((s, v) => s + v.objects, 0);
-      if (failed.length > 0) {
-        const lines = failed.flatMap((v) => [`  ${v.name} (${v.path}):`, ...v.problems.map((p) => `    ${p}`)]);
-        io.stdout(`validate: FAILED for ${failed.length} of ${prepared.validation.length} Applications:\n${lines.join('\n')}\nnothing was committed or pushed\n`);
-        return { exit: ExitCode.Findings };
+      // Committed in the scratch worktree first (even in a dry run, then discarded with it, so a dry run fails
+      // where a real one would, e.g. without a git identity), then `pnpm validate` runs on that very commit.
+      const commit = await commitAll(work.dir, commitMessage(ctx));
+      const validation = await validateTree(work.dir);
+      if (validation.code !== ExitCode.Ok) {
+        io.stdout(`${validation.stdout}${validation.stderr}`);
+        io.stdout(`pnpm validate FAILED on the promoted tree (exit ${validation.code}); nothing was pushed and no pull request opened\n`);
+        return validation.code;
       }
-      io.stdout(`validate: ok, ${prepared.validation.length} Applications checked, ${objects} objects, 0 findings\n\n`);
+      if (validation.changed.length > 0) {
+        throw new Error(`pnpm validate changed files of the tree it validated: ${validation.changed.join(', ')}`);
+      }
+      io.stdout(`${summaryLine(validation.stdout)}\n\n`);
       io.stdout(formatText(prepared.diff, { color: false }));
 
-      // Committed in the scratch worktree even in a dry run (then discarded with it), so a dry run fails where
-      // a real one would, e.g. without a git identity.
-      const commit = await commitAll(work.dir, commitMessage(ctx));
       if (options.dryRun) {
         io.stdout(
           `\ndry run: committed ${shortSha(commit)} in a scratch worktree (discarded); would push ${branch} (with a lease) ` +
             `and open or update its pull request into ${baseBranch}\n`,
         );
-        return { exit: ExitCode.Ok };
+        return ExitCode.Ok;
       }
-      await deps.beforePush?.({ attempt: n, branch, commit });
+      await deps.beforePush?.({ branch, commit });
+      // What was gated, planned and validated is base.sha: a base that moved since means a different promotion.
       const nowBase = await remoteBranchSha(repo, options.remote, baseBranch);
-      if (nowBase !== base.sha) return { replan: `${baseBranch} moved from ${shortSha(base.sha)} to ${nowBase === undefined ? 'nothing' : shortSha(nowBase)}` };
+      if (nowBase !== base.sha) {
+        throw new CliError(
+          `base ${baseBranch} moved from ${shortSha(base.sha)} to ${nowBase === undefined ? 'nothing (deleted)' : shortSha(nowBase)} while planning; ` +
+            'what was checked and validated is no longer what would be promoted; nothing was pushed; rerun',
+          ExitCode.Precondition,
+        );
+      }
+      await checkOverlap(remote, branch, baseBranch, options.to, prepared.plan.changes.map((c) => c.image));
 
       let headSha = commit;
       if (lease !== undefined && (await sameContent(work.dir, options.remote, branch, lease, commit))) {
@@ -217,7 +271,7 @@ const attempt = async (
       } else {
         io.stdout(`\npushed ${shortSha(commit)} to ${options.remote}/${branch}${lease === undefined ? '' : ` (lease ${shortSha(lease)})`}\n`);
       }
-      await deps.afterPush?.({ attempt: n, branch, commit: headSha });
+      await deps.afterPush?.({ branch, commit: headSha });
 
       const github = remote.github;
       if (github === undefined) throw new Error('GitHub client missing outside a dry run');
@@ -236,7 +290,7 @@ const attempt = async (
         if (e instanceof PullRequestStepError) throw gitHubFailure(e.cause, github.config, e.step);
         throw e;
       }
-      return { exit: ExitCode.Ok };
+      return ExitCode.Ok;
     },
   );
 };
@@ -255,10 +309,5 @@ export const runPromote = async (options: PromoteOptions, io: Io, deps: PromoteD
   }
   const engine = await detectEngine();
   const renderer = createRenderer(engine, chooseCache(options.cacheDir, options.noCache, deps.env).cache);
-  for (let n = 1; n <= MAX_PLANS; n++) {
-    const result = await attempt(n, branch, repo, options, deps, io, remote, baseBranch, renderer, describeEngine(engine));
-    if ('exit' in result) return result.exit;
-    io.stdout(`\nbase ${result.replan} while planning; planning again (${n + 1}/${MAX_PLANS})\n\n`);
-  }
-  throw new CliError(`${baseBranch} kept moving during ${MAX_PLANS} plans; nothing was pushed, try again`, ExitCode.Precondition);
+  return attempt(branch, repo, options, deps, io, remote, baseBranch, renderer, describeEngine(engine));
 };

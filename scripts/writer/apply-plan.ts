@@ -6,9 +6,12 @@
 // restored exactly (same bytes, and for restored files the same inodes).
 import { randomBytes } from 'node:crypto';
 import * as nodePath from 'node:path';
-import { CliError, ExitCode } from '../lib/exit-codes.ts';
+import { CliError, ExitCode, type ExitCodeValue } from '../lib/exit-codes.ts';
 import { GEN_COMMAND, LEDGER_FILE } from '../lib/layout.ts';
-import { ancestorsOf, comparePaths, STAGING_PREFIX, toAbsolute } from './output-path.ts';
+import { sha256Hex } from './hash.ts';
+import { enterCritical, interruptionPoint, InterruptedError, leaveCritical, signalExitCode } from './interrupt.ts';
+import { Journal, undoEntries, type JournalEntry } from './journal.ts';
+import { ancestorsOf, comparePaths, JOURNAL_FILE, STAGING_PREFIX, toAbsolute } from './output-path.ts';
 import type { PlannedDelete, PlannedWrite, WriteConflict, WritePlan } from './plan-write.ts';
 import type { WriteReport } from './write-report.ts';
 import { errnoCode, lstatKind, nodeWriterFs, type NodeKind, type WriterFs } from './writer-fs.ts';
@@ -18,13 +21,6 @@ export interface ApplyOptions {
   readonly force: boolean;
   /** Filesystem seam; tests inject failures through it. */
   readonly fs?: WriterFs;
-}
-
-interface UndoStep {
-  readonly what: string;
-  readonly run: () => Promise<void>;
-  /** Set on the staging folder's step: it is removed on rollback only if every other step was undone, since otherwise it still holds backups. */
-  readonly stagingPath?: string;
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -141,7 +137,6 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
 
   await verifyUnchangedSincePlan(fs, plan, writes, deletes);
 
-  const journal: UndoStep[] = [];
   const root = plan.outDir;
   const staging = nodePath.join(root, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   const removedDirs: string[] = [];
@@ -160,8 +155,11 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
       if (nodePath.dirname(cur) === cur) break;
     }
     for (const dir of toCreate.reverse()) {
-      await fs.mkdir(dir);
-      journal.push({ what: `remove folder ${dir}`, run: () => fs.rmdir(dir) });
+      if (journal === undefined) {
+        // The output root and its parents come before the journal, which lives in the root.
+        await fs.mkdir(dir);
+        createdRoot.push(dir);
+      } else await step({ op: 'mkdir', path: journal.rel(dir) }, () => fs.mkdir(dir));
     }
     for (let cur = abs; !knownDirs.has(cur); cur = nodePath.dirname(cur)) {
       knownDirs.add(cur);
@@ -188,15 +186,29 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
     return undefined;
   };
 
-  const moveInto = async (from: string, to: string, what: string): Promise<void> => {
-    await fs.rename(from, to);
-    journal.push({ what, run: () => fs.rename(to, from) });
+  const moveInto = async (from: string, to: string): Promise<void> =>
+    step({ op: 'rename', from: journal!.rel(from), to: journal!.rel(to) }, () => fs.rename(from, to));
+
+  /** Every change to the tree: a chance to stop for a signal, then the journal line, then the change. */
+  let stepNo = 0;
+  const step = async (entry: JournalEntry, change: () => Promise<void>): Promise<void> => {
+    await interruptionPoint(++stepNo, JSON.stringify(entry));
+    journal!.log(entry);
+    await change();
   };
 
+  let journal: Journal | undefined;
+  const createdRoot: string[] = [];
+  await ensureDir(root);
   try {
-    await ensureDir(root);
-    await fs.mkdir(staging);
-    journal.push({ what: `remove staging folder ${staging}`, run: () => fs.rmTree(staging), stagingPath: staging });
+    journal = Journal.open(root);
+  } catch (err) {
+    await removeCreatedRoot(fs, createdRoot);
+    throw err;
+  }
+  enterCritical();
+  try {
+    await step({ op: 'staging', path: journal.rel(staging) }, () => fs.mkdir(staging));
 
     // 1. Stage every new content; the tree is untouched so far. Staged files live only in the staging folder
     // (removed as a whole on rollback), so they are written concurrently, a bounded number at a time. A file
@@ -227,7 +239,10 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
         staged.push({ w, tmp });
       }
     }
-    await forEachLimit(staged, STAGE_CONCURRENCY, ({ w, tmp }) => fs.writeFile(tmp, w.content));
+    await forEachLimit(staged, STAGE_CONCURRENCY, async ({ w, tmp }) => {
+      await interruptionPoint();
+      await fs.writeFile(tmp, w.content);
+    });
     const stagedLedger = nodePath.join(staging, 'ledger.json');
     if (plan.ledger.changed) await fs.writeFile(stagedLedger, plan.ledger.after);
 
@@ -235,7 +250,7 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
     const replaced = [...writes.filter((w) => w.before !== undefined).map((w) => w.path), ...deletes.map((d) => d.path)];
     for (const [i, rel] of replaced.entries()) {
       const abs = toAbsolute(root, rel);
-      await moveInto(abs, nodePath.join(staging, `old-${i}`), `restore ${abs}`);
+      await moveInto(abs, nodePath.join(staging, `old-${i}`));
     }
 
     // 3. Remove folders emptied by pruning, deepest first, except those a new file needs anyway.
@@ -246,8 +261,7 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
     for (const rel of candidates) {
       const abs = toAbsolute(root, rel);
       if ((await lstatKind(fs, abs)) !== 'dir' || (await fs.readdir(abs)).length > 0) continue;
-      await fs.rmdir(abs);
-      journal.push({ what: `recreate folder ${abs}`, run: () => fs.mkdir(abs) });
+      await step({ op: 'rmdir', path: rel }, () => fs.rmdir(abs));
       removedDirs.push(rel);
     }
 
@@ -257,52 +271,71 @@ export const applyPlan = async (plan: WritePlan, options: ApplyOptions): Promise
     for (const rel of [...missingRoots].sort(comparePaths)) {
       const abs = toAbsolute(root, rel);
       await ensureDir(nodePath.dirname(abs));
-      await moveInto(toAbsolute(treeRoot, rel), abs, `take back folder ${abs}`);
+      await moveInto(toAbsolute(treeRoot, rel), abs);
     }
     const targets = loose.map(({ w, tmp }) => ({ tmp, abs: toAbsolute(root, w.path) }));
     for (const dir of [...new Set(targets.map((t) => nodePath.dirname(t.abs)))].sort()) await ensureDir(dir);
-    await forEachLimit(targets, STAGE_CONCURRENCY, ({ tmp, abs }) => moveInto(tmp, abs, `take back ${abs}`));
+    await forEachLimit(targets, STAGE_CONCURRENCY, ({ tmp, abs }) => moveInto(tmp, abs));
 
-    // 5. The ledger last: until this rename lands, the previous ledger still describes the tree.
-    if (plan.ledger.changed) await fs.rename(stagedLedger, toAbsolute(root, LEDGER_FILE));
+    // 5. The ledger last: until this rename lands, the previous ledger still describes the tree (a recovery that
+    // finds the new ledger in place completes the write instead of undoing it).
+    if (plan.ledger.changed) {
+      await step({ op: 'ledger', sha256: sha256Hex(plan.ledger.after) }, () => fs.rename(stagedLedger, toAbsolute(root, LEDGER_FILE)));
+    }
   } catch (err) {
-    throw await rollback(journal, err);
+    const error = await rollback(fs, journal, err);
+    if (!error.message.includes('ROLLBACK INCOMPLETE')) await removeCreatedRoot(fs, createdRoot);
+    leaveCritical();
+    throw error;
   }
 
-  // Committed. Failing to tidy the staging folder must not report the write as failed.
+  // Committed: from here on a signal waits until the tidying is done (the CLI then exits with its code).
+  await interruptionPoint(++stepNo, 'commit').catch(() => undefined);
+  journal.log({ op: 'commit' });
+  // Failing to tidy the staging folder must not report the write as failed.
   try {
+    await interruptionPoint(++stepNo, 'remove staging folder').catch(() => undefined);
     await fs.rmTree(staging);
   } catch (err) {
     warnings.push(`could not remove staging folder ${staging}: ${message(err)}`);
   }
+  await interruptionPoint(++stepNo, 'remove journal').catch(() => undefined);
+  journal.remove();
+  leaveCritical();
   return report(removedDirs, plan.ledger.changed);
 };
 
-/** Undo every journaled step, newest first, and build the error to throw. */
-const rollback = async (journal: readonly UndoStep[], cause: unknown): Promise<CliError> => {
-  const failures: string[] = [];
-  let keptStaging: string | undefined;
-  for (const step of [...journal].reverse()) {
-    if (step.stagingPath !== undefined && failures.length > 0) {
-      keptStaging = step.stagingPath;
-      continue;
-    }
+/** Remove an output root (and parents) this run created, deepest first; nothing else is in it. */
+const removeCreatedRoot = async (fs: WriterFs, dirs: readonly string[]): Promise<void> => {
+  for (const dir of [...dirs].reverse()) {
     try {
-      await step.run();
-    } catch (err) {
-      // Keep going: every other step still restores something.
-      failures.push(`  could not ${step.what}: ${message(err)}`);
+      await fs.rmdir(dir);
+    } catch {
+      // Not empty or already gone: leave it.
     }
   }
+};
+
+/** Undo every journaled step, newest first, and build the error to throw. */
+const rollback = async (fs: WriterFs, journal: Journal, cause: unknown): Promise<CliError> => {
+  const { failures, keptStaging } = await undoEntries(fs, journal.root, journal.entries);
+  // Rolled back: the journal goes. Not rolled back: it stays, and the next run retries the rollback.
+  if (failures.length === 0) journal.remove();
+  else journal.keep();
   const code = errnoCode(cause);
-  const head = `writing the generated tree failed: ${message(cause)}${code === undefined ? '' : ` (${code})`}`;
+  const interrupted = cause instanceof InterruptedError;
+  const head = interrupted
+    ? `${cause.message} while writing the generated tree`
+    : `writing the generated tree failed: ${message(cause)}${code === undefined ? '' : ` (${code})`}`;
+  const exitCode = interrupted ? signalExitCode(cause.signal) : ExitCode.FilesystemRefusal;
   const error =
     failures.length === 0
-      ? new CliError(`${head}\nthe previous tree was restored; nothing changed`, ExitCode.FilesystemRefusal)
+      ? new CliError(`${head}\nthe previous tree was restored; nothing changed`, exitCode as ExitCodeValue)
       : new CliError(
           `${head}\nROLLBACK INCOMPLETE, the tree is partly written:\n${failures.join('\n')}` +
-            (keptStaging === undefined ? '' : `\nbackups of replaced files were kept in ${keptStaging}`),
-          ExitCode.FilesystemRefusal,
+            (keptStaging === undefined ? '' : `\nbackups of replaced files were kept in ${keptStaging}`) +
+            `\nthe journal ${nodePath.join(journal.root, JOURNAL_FILE)} is kept: fix the cause and run "${GEN_COMMAND}", which retries the rollback`,
+          exitCode as ExitCodeValue,
         );
   error.cause = cause;
   return error;

@@ -2,6 +2,9 @@
 export { applyPlan, type ApplyOptions } from './apply-plan.ts';
 export { checkTree, formatCheck, type CheckEntry, type CheckOptions, type CheckResult, type CheckStatus } from './check-tree.ts';
 export { sha256Hex } from './hash.ts';
+export { installSignalHandlers, pendingSignal } from './interrupt.ts';
+export { recoverInterruptedWrite } from './journal.ts';
+export { acquireTreeLock, type TreeLock } from './lock.ts';
 export { LEDGER_VERSION, makeLedger, parseLedger, serializeLedger, type Ledger, type LedgerEntry } from './ledger.ts';
 export { pathProblem, STAGING_PREFIX, validateOutputPaths } from './output-path.ts';
 export {

@@ -7,6 +7,10 @@ import { LEDGER_FILE } from '../lib/layout.ts';
 
 /** Prefix of the writer's temporary folder inside the output root. */
 export const STAGING_PREFIX = '.gen-staging-';
+/** The write-ahead journal of a write in progress (journal.ts); present only while writing or after a kill. */
+export const JOURNAL_FILE = '.gen-journal';
+/** The lock a run holds while it reads and writes the tree (lock.ts). */
+export const LOCK_FILE = '.gen-lock';
 
 /** Why `p` is not an acceptable output path, or `undefined` when it is. */
 export const pathProblem = (p: string): string | undefined => {
@@ -21,6 +25,7 @@ export const pathProblem = (p: string): string | undefined => {
   if (segments.some((s) => s.length === 0)) return 'contains an empty segment ("//" or a trailing "/")';
   if (segments.includes('.git')) return 'points into a .git folder';
   if (p === LEDGER_FILE) return `is the ledger file ${LEDGER_FILE}, which only the writer writes`;
+  if (p === JOURNAL_FILE || p === LOCK_FILE) return `is the writer's own ${p}`;
   if (segments[0]?.startsWith(STAGING_PREFIX)) return `starts with the writer's staging prefix ${STAGING_PREFIX}`;
   return undefined;
 };

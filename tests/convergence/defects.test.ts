@@ -32,7 +32,9 @@ const run = async (root: string, charts: readonly ChartCatalog[] = BUNDLED_CATAL
   const code = await validate(['--root', root, '--format', 'json'], io.io, charts);
   if (code > 1) throw new Error(`validate exited ${code}: ${io.err()}`);
   const report = JSON.parse(io.out()) as JsonReport;
-  const findings = report.applications.flatMap((a) => a.findings).filter((f) => f.exempted === undefined);
+  // Blocking findings only: the shipped tree has WARN findings of its own (pod-security/user-ids, secrets/env, …),
+  // and every rule of the simulation blocks.
+  const findings = report.applications.flatMap((a) => a.findings).filter((f) => f.blocking);
   return { code, rules: [...new Set(findings.map((f) => f.rule))].sort(), findings };
 };
 
@@ -105,6 +107,57 @@ describe('the simulation\'s other rules', () => {
     editYaml(root, 'apps/addon-keda-applicationset.yaml', (doc) => doc.setIn(['spec', 'template', 'spec', 'source', 'targetRevision'], '2.99.0'));
     const outcome = await run(root);
     expect(outcome.rules).toContain('argocd/objects-unknown');
+  });
+});
+
+describe('what only the expansion of the ApplicationSets sees (the Applications they generate)', () => {
+  const DEV_MONITORING = 'apps/monitoring-dev-applicationset.yaml';
+  const firstOf = (outcome: Outcome, rule: string): Outcome['findings'][number] | undefined => outcome.findings.find((f) => f.rule === rule);
+
+  it('two ApplicationSets generating one Application name: argocd/application-duplicate', async () => {
+    const root = await copy();
+    editYaml(root, 'apps/streaming-dev-applicationset.yaml', (doc) => doc.setIn(['spec', 'template', 'metadata', 'name'], '{{.cluster}}-monitoring'));
+    const outcome = await run(root);
+    // validate builds the folder of one Application per name: the other one's objects are unknown too.
+    expect(outcome.rules).toEqual(['argocd/application-duplicate', 'argocd/objects-unknown']);
+    expect(firstOf(outcome, 'argocd/application-duplicate')).toMatchObject({
+      object: 'Application/dev-k3d-monitoring',
+      message: expect.stringMatching(/2 Applications are named argocd\/dev-k3d-monitoring: from ApplicationSet\/monitoring-dev, ApplicationSet\/streaming-dev|2 Applications are named argocd\/dev-k3d-monitoring: from ApplicationSet\/streaming-dev, ApplicationSet\/monitoring-dev/),
+    });
+  });
+
+  it('a generated name that is not a DNS-1123 subdomain: argocd/application-name', async () => {
+    const root = await copy();
+    editYaml(root, DEV_MONITORING, (doc) => doc.setIn(['spec', 'template', 'metadata', 'name'], '{{.cluster}}_monitoring'));
+    const outcome = await run(root);
+    expect(outcome.rules).toEqual(['argocd/application-name']);
+    expect(firstOf(outcome, 'argocd/application-name')).toMatchObject({ object: 'Application/dev-k3d_monitoring', message: expect.stringMatching(/not a DNS-1123 subdomain/) });
+  });
+
+  it('an AppProject the root does not hold: argocd/unknown-project', async () => {
+    const root = await copy();
+    editYaml(root, DEV_MONITORING, (doc) => doc.setIn(['spec', 'template', 'spec', 'project'], 'no-such-project'));
+    const outcome = await run(root);
+    expect(outcome.rules).toEqual(['argocd/unknown-project']);
+    expect(firstOf(outcome, 'argocd/unknown-project')).toMatchObject({ object: 'Application/dev-k3d-monitoring', message: expect.stringMatching(/AppProject "no-such-project" is not among the root's objects/) });
+  });
+
+  it('a destination with both name and server: argocd/destination', async () => {
+    const root = await copy();
+    editYaml(root, DEV_MONITORING, (doc) => doc.setIn(['spec', 'generators', 0, 'list', 'elements', 0, 'destinationServer'], 'https://kubernetes.default.svc'));
+    const outcome = await run(root);
+    // Which cluster it lands on is unknown, so nothing there provides its kinds either.
+    expect(outcome.rules).toEqual(['argocd/destination', 'argocd/never-converges']);
+    expect(firstOf(outcome, 'argocd/destination')).toMatchObject({ object: 'Application/dev-k3d-monitoring', message: expect.stringMatching(/sets both name "dev-k3d" and server "https:\/\/kubernetes\.default\.svc"/) });
+  });
+
+  it('a source path missing from the repository: argocd/source', async () => {
+    const root = await copy();
+    editYaml(root, DEV_MONITORING, (doc) => doc.setIn(['spec', 'generators', 0, 'list', 'elements', 0, 'path'], 'clusters/dev-k3d/no-such-folder'));
+    const outcome = await run(root);
+    // A missing folder has no objects to know.
+    expect(outcome.rules).toEqual(['argocd/objects-unknown', 'argocd/source']);
+    expect(firstOf(outcome, 'argocd/source')).toMatchObject({ object: 'Application/dev-k3d-monitoring', message: expect.stringMatching(/path "clusters\/dev-k3d\/no-such-folder" does not exist in this repository/) });
   });
 });
 

@@ -20,7 +20,9 @@ export const deployment = (name: string, namespace: string, mutate: (d: Obj) => 
         metadata: { labels: labels(name) },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: 101, seccompProfile: { type: 'RuntimeDefault' } },
+          // Ids above 10000 and a spread: the WARN rules pod-security/user-ids and availability/spread stay quiet.
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels(name) } }],
           containers: [
             {
               name: 'app',

@@ -1,10 +1,9 @@
-// `pnpm promote` faults, each with its exit code: bad input (2), validation findings (1), GitHub failures
+// `pnpm promote` faults, each with its exit code: bad input (2), GitHub failures
 // (4) including 401/403/404 before anything is pushed, 422 "already exists" answered by reuse, and rate
 // limits (429, 403 secondary) waited out with the injected sleep.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { promoteMain } from '../../scripts/cli/promote.ts';
-import type { CheckResult } from '../../scripts/kustomize/checks.ts';
 import { captureIo, removeDir, tempDir } from '../support/fleet.ts';
 import { branchesOf, cloneFixture, createTemplate, type FixtureRepo } from './support/fixture-repo.ts';
 import { startGitHubStandIn, tooManyRequests, type GitHubStandIn } from './support/github-stand-in.ts';
@@ -41,12 +40,13 @@ describe('pnpm promote: bad input (exit 2) before any network call', () => {
     { name: 'unknown environment', argv: ['dev', 'stagin'], message: 'unknown environment "stagin" (did you mean "staging"?); the promotion order is dev → staging → prod' },
     { name: 'same environment', argv: ['staging', 'staging'], message: 'cannot promote staging to itself' },
     { name: 'backwards', argv: ['prod', 'staging'], message: 'cannot promote backwards from prod to staging' },
-    { name: 'skipping without a reason', argv: ['dev', 'prod'], message: 'promoting would skip staging' },
     { name: 'unknown stack', argv: ['dev', 'staging', '--stack', 'streamin'], message: 'unknown stack "streamin" (did you mean "streaming"?)' },
     { name: 'unknown app', argv: ['dev', 'staging', '--app', 'edge-cach'], message: 'unknown app "edge-cach" (did you mean "edge-cache"?)' },
     { name: 'app outside the stack', argv: ['dev', 'staging', '--stack', 'monitoring', '--app', 'edge-cache'], message: 'app edge-cache belongs to stack streaming' },
     { name: 'one environment only', argv: ['dev'], message: 'expected <from-env> <to-env>, got 1 argument' },
     { name: 'unknown flag', argv: ['dev', 'staging', '--force'], message: "Unknown option '--force'" },
+    { name: 'approver that is no GitHub login', argv: ['dev', 'prod', '--skip-reason', 'x', '--approver', 'not a login'], message: 'is not a GitHub login' },
+    { name: 'approver without an override', argv: ['dev', 'staging', '--approver', 'alice'], message: '--approver records who approved an override' },
   ])('$name', async ({ argv, message }) => {
     const r = await h.run(argv);
     expect(r.code).toBe(2);
@@ -75,21 +75,7 @@ describe('pnpm promote: nothing to promote', () => {
   });
 });
 
-describe('pnpm promote: validation', () => {
-  it('findings in the target environment stop everything (exit 1): nothing committed, pushed or opened', async () => {
-    const check = (yaml: string): CheckResult => ({
-      objects: 1,
-      findings: yaml.includes('transcode-api:1.5.0') ? [{ rule: 'image-tag', doc: 1, object: 'Deployment transcoding/transcode-api', message: 'container api: image rejected by policy' }] : [],
-    });
-    const r = await h.run(['dev', 'staging'], { check });
-    expect(r.code).toBe(1);
-    expect(r.out).toContain('validate: FAILED for 1 of 4 Applications'); // 3 stacks + the platform config
-    expect(r.out).toContain('[image-tag] Deployment transcoding/transcode-api: container api: image rejected by policy');
-    expect(r.out).toContain('nothing was committed or pushed');
-    expect(await branches()).toEqual(['main']);
-    expect(api.pulls).toEqual([]);
-  });
-});
+// Validation (exit 1, nothing pushed) is tested with the real `pnpm validate` in safety.test.ts.
 
 describe('pnpm promote: GitHub API failures (exit 4) and recoveries', () => {
   it('no token: exit 5, names the variable', async () => {

@@ -1,4 +1,5 @@
-// Container resources: cpu and memory requests, a memory limit, and GPUs requested exactly as limited.
+// Container resources: cpu and memory requests, a memory limit, no CPU limit (a warning), and GPUs requested
+// exactly as limited.
 import { obj, str } from '../json.ts';
 import type { AppRule, RawFinding } from '../types.ts';
 import { workloadOf } from '../workloads.ts';
@@ -11,6 +12,9 @@ const check = (resources: unknown, label: string, field: string, push: (rule: st
   const missing = ['cpu', 'memory'].filter((k) => requests[k] === undefined);
   if (missing.length > 0) push('resources/requests', `${field}.requests`, `${label} has no ${missing.join(' or ')} request`);
   if (limits.memory === undefined) push('resources/memory-limit', `${field}.limits.memory`, `${label} has no memory limit`);
+  // A CPU limit throttles the container by CFS quota even when the node has idle CPU (latency spikes in every
+  // period it uses up); the request already guarantees its share. A warning: a limit can be a deliberate cap.
+  if (limits.cpu !== undefined) push('resources/cpu-limit', `${field}.limits.cpu`, `${label} has a CPU limit (${String(limits.cpu)}): it is throttled even when the node has idle CPU`);
   for (const key of new Set([...Object.keys(requests), ...Object.keys(limits)])) {
     if (!GPU_RESOURCE.test(key)) continue;
     if (String(requests[key] ?? '') !== String(limits[key] ?? '')) {

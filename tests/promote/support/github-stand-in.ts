@@ -1,6 +1,8 @@
 // A local stand-in for the GitHub REST endpoints promote uses, on 127.0.0.1 only, answering with GitHub's
-// real response shapes and status codes: repos.get, pulls list/create/update, issues addLabels, plus
-// injectable faults (401, 403 secondary rate limit, 404, 422, 429) and a request log for assertions.
+// real response shapes and status codes: repos.get, pulls list/create/update/listFiles, issues addLabels, a
+// commit's combined status and check runs, plus injectable faults (401, 403 secondary rate limit, 404, 422,
+// 429) and a request log for assertions. A pull request's files are the real `git diff base...head` of the
+// bare repository, as GitHub computes them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -22,6 +24,30 @@ export interface CommentRecord {
   issue: number;
   body: string;
 }
+
+/** A commit status as GitHub stores it (the combined status keeps the latest per context). */
+export interface StatusRecord {
+  readonly context: string;
+  readonly state: 'error' | 'failure' | 'pending' | 'success';
+}
+
+/** A check run (GitHub's `filter: latest` view: one per name). */
+export interface CheckRunRecord {
+  readonly name: string;
+  readonly status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+  readonly conclusion: 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required' | null;
+}
+
+export interface CommitChecks {
+  readonly statuses: readonly StatusRecord[];
+  readonly checkRuns: readonly CheckRunRecord[];
+}
+
+/** What CI reports on every commit unless a test says otherwise: one green status and one green check run. */
+export const GREEN: CommitChecks = {
+  statuses: [{ context: 'ci/validate', state: 'success' }],
+  checkRuns: [{ name: 'test', status: 'completed', conclusion: 'success' }],
+};
 
 export interface Fault {
   readonly method: string;
@@ -55,8 +81,13 @@ export interface GitHubStandIn {
   readonly comments: CommentRecord[];
   readonly requests: LoggedRequest[];
   readonly inject: (fault: Fault) => void;
-  /** The next list of pulls answers [] (a PR created concurrently by someone else, not yet seen). */
+  /**
+   * The next list of pulls by head branch answers [] (a PR created concurrently by someone else, not yet seen).
+   * Only lists with a `head` filter (the PR lookup): the overlap check's list of all open PRs is not affected.
+   */
   hideFromNextList: boolean;
+  /** Statuses and check runs of a commit (default: GREEN for every commit). */
+  checksFor: (sha: string) => CommitChecks;
   readonly close: () => Promise<void>;
 }
 
@@ -129,6 +160,27 @@ export const startGitHubStandIn = async (options: StandInOptions): Promise<GitHu
     updated_at: '2025-01-01T00:00:00Z',
   });
 
+  /** GitHub's list of a pull request's files: the three-dot diff of base and head, `patch` without file headers. */
+  const pullFiles = async (pr: PullRecord): Promise<Record<string, unknown>[]> => {
+    if (options.bareRepo === undefined) return [];
+    const range = `refs/heads/${pr.base}...refs/heads/${pr.head}`;
+    const names = await tryGit(options.bareRepo, ['diff', '--name-status', '--no-renames', range]);
+    if (!names.ok) return [];
+    const files: Record<string, unknown>[] = [];
+    for (const line of names.stdout.split('\n').filter((l) => l.length > 0)) {
+      const [code, filename = ''] = line.split('\t');
+      const diff = await tryGit(options.bareRepo, ['diff', '--no-color', range, '--', filename]);
+      const text = diff.ok ? diff.stdout : '';
+      const at = text.indexOf('\n@@');
+      const patch = at < 0 ? '' : text.slice(at + 1).replace(/\n$/, '');
+      const body = patch.split('\n');
+      const additions = body.filter((l) => l.startsWith('+')).length;
+      const deletions = body.filter((l) => l.startsWith('-')).length;
+      files.push({ sha: null, filename, status: code === 'A' ? 'added' : code === 'D' ? 'removed' : 'modified', additions, deletions, changes: additions + deletions, patch });
+    }
+    return files;
+  };
+
   const branchExists = async (branch: string): Promise<boolean> =>
     options.bareRepo === undefined || (await tryGit(options.bareRepo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).ok;
 
@@ -166,7 +218,7 @@ export const startGitHubStandIn = async (options: StandInOptions): Promise<GitHu
           (head === null || `${options.owner}:${p.head}` === head) &&
           (baseRef === null || p.base === baseRef),
       );
-      if (standIn.hideFromNextList) {
+      if (standIn.hideFromNextList && head !== null) {
         standIn.hideFromNextList = false;
         list = [];
       }
@@ -206,6 +258,36 @@ export const startGitHubStandIn = async (options: StandInOptions): Promise<GitHu
         pr.body = b.body;
       }
       return send(res, 200, prJson(pr));
+    }
+    const filesMatch = /^\/pulls\/(\d+)\/files$/.exec(rest);
+    if (method === 'GET' && filesMatch !== null) {
+      const pr = pulls.find((p) => p.number === Number(filesMatch[1]));
+      if (pr === undefined) return error(res, 404, 'Not Found');
+      return send(res, 200, await pullFiles(pr));
+    }
+    const statusMatch = /^\/commits\/([^/]+)\/(status|check-runs)$/.exec(rest);
+    if (method === 'GET' && statusMatch !== null) {
+      const sha = statusMatch[1] ?? '';
+      const checks = standIn.checksFor(sha);
+      if (statusMatch[2] === 'status') {
+        // GitHub's combined state: failure if any context is error or failure, pending if any is pending or
+        // there are none, else success.
+        const states = checks.statuses.map((x) => x.state);
+        const state = states.some((x) => x === 'error' || x === 'failure') ? 'failure' : states.length === 0 || states.includes('pending') ? 'pending' : 'success';
+        return send(res, 200, {
+          state,
+          sha,
+          total_count: checks.statuses.length,
+          statuses: checks.statuses.map((x, i) => ({ id: i + 1, node_id: `SC_${i}`, state: x.state, context: x.context, description: null, target_url: null, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' })),
+          repository: repoJson,
+          commit_url: `${url}/repos/${full}/commits/${sha}`,
+          url: `${url}/repos/${full}/commits/${sha}/status`,
+        });
+      }
+      return send(res, 200, {
+        total_count: checks.checkRuns.length,
+        check_runs: checks.checkRuns.map((x, i) => ({ id: i + 1, node_id: `CR_${i}`, head_sha: sha, name: x.name, status: x.status, conclusion: x.conclusion, html_url: `${url}/${full}/runs/${i + 1}` })),
+      });
     }
     const labelMatch = /^\/issues\/(\d+)\/labels$/.exec(rest);
     if (method === 'POST' && labelMatch !== null) {
@@ -281,6 +363,7 @@ export const startGitHubStandIn = async (options: StandInOptions): Promise<GitHu
     requests,
     inject: (f) => void faults.push(f),
     hideFromNextList: false,
+    checksFor: () => GREEN,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
