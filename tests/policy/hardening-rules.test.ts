@@ -10,8 +10,8 @@ import { rbac } from '../../scripts/policy/rules/rbac.ts';
 import { resources } from '../../scripts/policy/rules/resources.ts';
 import { secrets } from '../../scripts/policy/rules/secrets.ts';
 import { RULE_BY_ID } from '../../scripts/policy/rules.ts';
-import type { AppContext, AppRule, RawFinding, RenderedObject } from '../../scripts/policy/types.ts';
-import { container, deployment, type Obj } from './objects.ts';
+import type { AppContext, AppRule, RawFinding } from '../../scripts/policy/types.ts';
+import { container, deployment, rendered, type Obj } from './objects.ts';
 
 const TESTED = new Set([
   'rbac/wildcard', 'rbac/cluster-admin', 'rbac/pods-exec', 'rbac/secrets-read',
@@ -20,16 +20,6 @@ const TESTED = new Set([
   'workloads/duplicate-env', 'resources/cpu-limit', 'availability/spread',
 ]);
 const RULES: readonly AppRule[] = [rbac, podSecurity, secrets, duplicateEnv, resources, availability];
-
-const rendered = (raw: Obj, doc: number): RenderedObject => ({
-  apiVersion: raw.apiVersion,
-  kind: raw.kind,
-  name: raw.metadata.name,
-  namespace: raw.metadata.namespace,
-  effectiveNamespace: raw.metadata.namespace,
-  doc,
-  raw,
-});
 
 const ctx = (objects: readonly Obj[], kubernetesVersion = '1.32'): AppContext =>
   ({

@@ -1,5 +1,7 @@
 // Clean objects for injection tests: each passes every rule in prod, so a test changes one thing and expects
 // exactly that rule. `v-` names keep them apart from the generated objects.
+import type { RenderedObject } from '../../scripts/policy/types.ts';
+
 export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** An allowed registry, and a repository no overlay's `images` entry rewrites. */
@@ -86,3 +88,14 @@ export const ingress = (name: string, namespace: string, host: string, mutate: (
   mutate(i);
   return i;
 };
+
+/** A raw object as the policy runner hands it to a rule (the `doc`-th document of its file). */
+export const rendered = (raw: Obj, doc = 1): RenderedObject => ({
+  apiVersion: raw.apiVersion,
+  kind: raw.kind,
+  name: raw.metadata.name,
+  namespace: raw.metadata.namespace,
+  effectiveNamespace: raw.metadata.namespace,
+  doc,
+  raw,
+});

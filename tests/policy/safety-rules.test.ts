@@ -6,20 +6,10 @@ import { argocd } from '../../scripts/policy/rules/argocd.ts';
 import { network, policyNoPods, serviceNoPods } from '../../scripts/policy/rules/network.ts';
 import { selectorChanges, selectorsOf, selectorTemplate } from '../../scripts/policy/rules/workload-selectors.ts';
 import { RULE_BY_ID } from '../../scripts/policy/rules.ts';
-import type { AppContext, RawFinding, RenderedObject } from '../../scripts/policy/types.ts';
-import { deployment, ingress, service, type Obj } from './objects.ts';
+import type { AppContext, RawFinding } from '../../scripts/policy/types.ts';
+import { deployment, ingress, rendered, service, type Obj } from './objects.ts';
 
 const REPO = 'https://github.com/acme-media/streamfleet-gitops.git';
-
-const rendered = (raw: Obj, doc = 1): RenderedObject => ({
-  apiVersion: raw.apiVersion,
-  kind: raw.kind,
-  name: raw.metadata.name,
-  namespace: raw.metadata.namespace,
-  effectiveNamespace: raw.metadata.namespace,
-  doc,
-  raw,
-});
 
 const ctx = (objects: readonly Obj[]): AppContext =>
   ({

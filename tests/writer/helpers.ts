@@ -34,6 +34,14 @@ export const V1: readonly GeneratedFile[] = [
   { path: 'apps/edge.yaml', content: 'name: edge\n' },
 ];
 
+/** From V1: one update, one prune that empties a folder, one create in new folders. */
+export const V2: readonly GeneratedFile[] = [
+  ...V1.filter((f) => f.path !== 'base/streaming/edge/service.yaml').map((f) =>
+    f.path === 'base/streaming/origin/deployment.yaml' ? { ...f, content: 'kind: Deployment\nreplicas: 5\n' } : f,
+  ),
+  { path: 'overlays/dev/edge/kustomization.yaml', content: 'resources:\n  - ../../../base/streaming/edge\n' },
+];
+
 export type MutatingOp = 'writeFile' | 'rename' | 'mkdir' | 'rmdir' | 'rmTree';
 
 export interface FsCall {

@@ -5,18 +5,10 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliError } from '../../scripts/lib/exit-codes.ts';
 import { LEDGER_FILE } from '../../scripts/lib/layout.ts';
-import type { GeneratedFile } from '../../scripts/render/generated-file.ts';
 import { applyPlan, planWrite, sha256Hex, writeTree } from '../../scripts/writer/index.ts';
 import { recoverInterruptedWrite } from '../../scripts/writer/journal.ts';
 import { JOURNAL_FILE } from '../../scripts/writer/output-path.ts';
-import { faultyFs, makeTmpDir, removeDir, snapshot, V1, type FsCall } from './helpers.ts';
-
-const V2: readonly GeneratedFile[] = [
-  ...V1.filter((f) => f.path !== 'base/streaming/edge/service.yaml').map((f) =>
-    f.path === 'base/streaming/origin/deployment.yaml' ? { ...f, content: 'kind: Deployment\nreplicas: 5\n' } : f,
-  ),
-  { path: 'overlays/dev/edge/kustomization.yaml', content: 'resources:\n  - ../../../base/streaming/edge\n' },
-];
+import { faultyFs, makeTmpDir, removeDir, snapshot, V1, V2, type FsCall } from './helpers.ts';
 
 let dir: string;
 beforeEach(async () => {

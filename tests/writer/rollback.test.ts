@@ -7,15 +7,7 @@ import { CliError, ExitCode } from '../../scripts/lib/exit-codes.ts';
 import { LEDGER_FILE } from '../../scripts/lib/layout.ts';
 import type { GeneratedFile } from '../../scripts/render/generated-file.ts';
 import { applyPlan, planWrite, writeTree, type WriteReport } from '../../scripts/writer/index.ts';
-import { faultyFs, makeTmpDir, removeDir, snapshot, V1, type FsCall } from './helpers.ts';
-
-/** From V1: one update, one prune that empties a folder, one create in new folders. */
-const V2: readonly GeneratedFile[] = [
-  ...V1.filter((f) => f.path !== 'base/streaming/edge/service.yaml').map((f) =>
-    f.path === 'base/streaming/origin/deployment.yaml' ? { ...f, content: 'kind: Deployment\nreplicas: 5\n' } : f,
-  ),
-  { path: 'overlays/dev/edge/kustomization.yaml', content: 'resources:\n  - ../../../base/streaming/edge\n' },
-];
+import { faultyFs, makeTmpDir, removeDir, snapshot, V1, V2, type FsCall } from './helpers.ts';
 
 let dir: string;
 beforeEach(async () => {

@@ -14,6 +14,7 @@ import {
   SHUTDOWN_MARGIN_SECONDS,
 } from '../../../scripts/components/transcoding/transcode-worker.ts';
 import { catalogEntries } from '../../../scripts/components/catalog.ts';
+import { parseQuantity } from '../../../scripts/inventory/quantity.ts';
 import { retiredFieldReason } from '../../../scripts/inventory/retired-fields.ts';
 import { CLUSTERS, PROD, defaultSources, edit, inventoryError, lineOf, replaceOnce, textOf } from '../../inventory/helpers.ts';
 import { podSpecOf, renderFleetBuilds, type BuiltObject, type RenderedFleet } from '../../support/rendered.ts';
@@ -22,12 +23,11 @@ import { podSpecOf, renderFleetBuilds, type BuiltObject, type RenderedFleet } fr
 type Loose = Record<string, any>;
 const spec = (o: BuiltObject): Loose => o.spec as Loose;
 
-/** Kubernetes quantity → bytes, for the binary suffixes the tree uses. */
-const bytes = (q: string): number => {
-  const m = /^([0-9.]+)(Ki|Mi|Gi|Ti)?$/.exec(q);
-  if (m === null) throw new Error(`unexpected quantity ${q}`);
-  const unit = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 }[m[2] ?? ''] ?? 1;
-  return Number(m[1]) * unit;
+/** Kubernetes quantity → nano units, the way the API server compares them (the inventory's own parser). */
+const nanos = (q: string): bigint => {
+  const n = parseQuantity(q);
+  if (n === undefined) throw new Error(`unexpected quantity ${q}`);
+  return n;
 };
 
 const WORKERS: ReadonlyArray<readonly [string, string, 'cpu' | 'gpu']> = [
@@ -118,9 +118,9 @@ describe('transcoding under load: the shipped fleet', () => {
     ['prod-gpu-us-east-1', 'transcode-worker-gpu'],
   ])('%s %s: memory limit clears the seed\'s measured peak with headroom', (cluster, app) => {
     const c = podSpecOf(fleet.find(cluster, 'transcoding', 'Deployment', app)).containers[0] as Loose;
-    const peak = bytes(MEASURED_PEAK_MEMORY[app]!);
-    expect(bytes(c.resources.limits.memory)).toBeGreaterThanOrEqual(peak * MEMORY_HEADROOM);
-    expect(bytes(c.resources.requests.memory)).toBeLessThanOrEqual(bytes(c.resources.limits.memory));
+    const peak = Number(nanos(MEASURED_PEAK_MEMORY[app]!));
+    expect(Number(nanos(c.resources.limits.memory))).toBeGreaterThanOrEqual(peak * MEMORY_HEADROOM);
+    expect(nanos(c.resources.requests.memory)).toBeLessThanOrEqual(nanos(c.resources.limits.memory));
   });
 
   const behaviour = (o: BuiltObject): Loose =>
