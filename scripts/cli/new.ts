@@ -1,10 +1,11 @@
 // `pnpm new cluster <name> --env <env> --region <region> [--capability gpu,mesh] [--stacks a,b]
 //   [--domain D] [--storage-class SC] [--load-balancer LB]`
 // `pnpm new app <stack>/<name> --image <repository:tag> --port <port> [--public]`
+// `pnpm new service <system>/<name> [--preset P] [--image IMAGE] [--port N] [--public HOST] [--dry-run]`
 // Adds the inventory entries (comment-preserving edits), validates the whole inventory with the loader — same
 // messages as a hand edit, nothing written on error — then regenerates and prints what changed.
-import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { catalogEntries, componentsFor } from '../components/catalog.ts';
 import { InventoryError } from '../inventory/errors.ts';
 import { parseInventory, type InventorySource } from '../inventory/parse-inventory.ts';
@@ -17,12 +18,16 @@ import type { CatalogEntry, Fleet } from '../model/fleet.ts';
 import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { addApp } from '../scaffold/add-app.ts';
+import { describePlan, planService, SERVICE_HELP, SERVICE_USAGE } from '../scaffold/add-service.ts';
+import { PRESET_CREDENTIALS } from '../components/services/presets/index.ts';
+import type { PresetName } from '../inventory/system-schema.ts';
 import { appendCluster, resolveCluster } from '../scaffold/add-cluster.ts';
 import { main as gen } from './gen.ts';
 
 const USAGE = `usage: pnpm new cluster <name> --env ENV --region REGION [--capability gpu,mesh] [--stacks a,b]
                        [--domain DOMAIN] [--storage-class SC] [--load-balancer ${LOAD_BALANCERS.join('|')}] [--root DIR]
        pnpm new app <stack>/<name> --image REPOSITORY:TAG --port PORT [--public] [--root DIR]
+       ${SERVICE_USAGE}
 Unset cluster options are taken from the clusters of the same environment. An app's tag is pinned in every
 environment that runs its stack; promote it like any other.`;
 
@@ -35,6 +40,8 @@ const csv = <T extends string>(value: string | undefined, allowed: readonly T[],
 };
 
 const run = async (argv: string[], io: Io): Promise<number> => {
+  // Its own flags: `--public` takes a host here, where `new app --public` is a switch.
+  if (argv[0] === 'service') return newService(argv.slice(1), io);
   const parsed = parseCliArgs(
     {
       args: argv,
@@ -178,6 +185,63 @@ const newApp = async (spec: string, values: Record<string, string | boolean | un
   for (const [env, text] of edits.environments) byFile.set(envSources.get(env)!.file, text);
   io.stdout(`adding app ${stack}/${name} (image ${edits.imageKey} pinned to "${edits.pin}" in ${[...edits.environments.keys()].join(', ') || 'no environment'})\n`);
   return applyEdits(root, inventoryDir, sources, byFile, catalog, io);
+};
+
+/** The secret-store properties a preset reads from its credentials key, as its module declares them. */
+const presetSecretProperties = (preset: PresetName): readonly string[] => PRESET_CREDENTIALS[preset].map((c) => c.property);
+
+const isFsRefusal = (e: unknown): boolean =>
+  e instanceof Error && 'code' in e && ['EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EEXIST'].includes(String(e.code));
+
+/** `pnpm new service`: plan the system file edit (scaffold/add-service.ts), print it, write it unless --dry-run. */
+const newService = async (argv: string[], io: Io): Promise<number> => {
+  const { values, positionals } = parseCliArgs(
+    {
+      args: argv,
+      allowPositionals: true,
+      options: {
+        preset: { type: 'string' },
+        image: { type: 'string' },
+        port: { type: 'string' },
+        public: { type: 'string' },
+        description: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        root: { type: 'string', default: '.' },
+      },
+    },
+    `usage: ${SERVICE_USAGE}`,
+  );
+  if (values.help) {
+    io.stdout(`${SERVICE_HELP}\n`);
+    return ExitCode.Ok;
+  }
+  if (positionals.length !== 1) throw new CliError(`usage: ${SERVICE_USAGE}`, ExitCode.BadInput);
+  const root = resolve(values.root);
+  const { inventoryDir, catalog, sources, fleet } = await loadCurrent(root);
+  const system = positionals[0]!.split('/')[0]!;
+  const current = sources.find((s) => s.file.endsWith(`/systems/${system}.yaml`));
+  const plan = planService(
+    { fleet, builtIn: catalog.map((c) => c.name), systemText: current?.text, secretProperties: presetSecretProperties },
+    { spec: positionals[0]!, preset: values.preset, image: values.image, port: values.port, public: values.public, description: values.description },
+  );
+  if ('error' in plan) throw new CliError(`${plan.error}\nnothing was written`, ExitCode.BadInput);
+  const target = join(inventoryDir, plan.file);
+  try {
+    if (!values['dry-run']) {
+      if (current !== undefined && (await readFile(target, 'utf8')) !== current.text) {
+        throw new CliError(`${current.file} changed while this ran; run again`, ExitCode.Precondition);
+      }
+      await mkdir(dirname(target), { recursive: true });
+      // A new file is created exclusively: never over one that appeared meanwhile.
+      await writeFile(target, plan.text, { flag: current === undefined ? 'wx' : 'w' });
+    }
+  } catch (e) {
+    if (isFsRefusal(e)) throw new CliError(`cannot write ${INVENTORY_DIR}/${plan.file}: ${(e as Error).message}\nnothing was written`, ExitCode.FilesystemRefusal);
+    throw e;
+  }
+  io.stdout(describePlan(plan, values['dry-run']));
+  return ExitCode.Ok;
 };
 
 export const main = cliMain(run);

@@ -1,6 +1,7 @@
 // Every component the generator knows, by stack. Adding an app = adding a module and listing it here.
 import type { CatalogEntry, Fleet } from '../model/fleet.ts';
 import { httpServiceComponent } from './http-service.ts';
+import { systemComponents } from './services/system-components.ts';
 import type { Component } from './component.ts';
 import { prometheusComponent } from './monitoring/prometheus.ts';
 import { alertmanagerComponent } from './monitoring/alertmanager.ts';
@@ -37,12 +38,13 @@ export const COMPONENTS: readonly Component[] = [
   otelCollectorComponent,
 ];
 
-/** Built-in components plus the HTTP services the inventory declares: what a fleet actually renders. */
-export const componentsFor = (fleet: Pick<Fleet, 'apps'>): Component[] => [
+/** Built-in components plus what the inventory declares (fleet.yaml apps, the systems' services): what a fleet renders. */
+export const componentsFor = (fleet: Pick<Fleet, 'apps' | 'systems'>): Component[] => [
   ...COMPONENTS,
   ...Object.entries(fleet.apps ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, app]) => httpServiceComponent(name, app)),
+  ...(fleet.systems ?? []).flatMap(systemComponents),
 ];
 
 /** The catalog view the inventory loader cross-checks against. */
@@ -54,6 +56,9 @@ export const catalogEntries = (components: readonly Component[] = COMPONENTS): C
     requires: c.requires,
     scalable: true,
     ...(c.fixedScaleDown !== undefined ? { fixedScaleDown: c.fixedScaleDown } : {}),
+    ...(c.placement !== undefined ? { placement: c.placement } : {}),
+    // Only the built-in queue consumers read `autoscaling.targetQueueLength` (a system service names its triggers).
+    ...(c.scaler !== undefined && c.placement === undefined ? { queueScaled: true } : {}),
   }));
 
 export const componentByName = (name: string, components: readonly Component[] = COMPONENTS): Component => {

@@ -2,6 +2,7 @@
 // renderers — one for its complete base resources and, optionally, one for cluster-specific objects
 // (public hosts). Env overlays and cluster overlays are derived from this data by the generic renderers.
 import type { Autoscaling, Capability, Resources, StackName } from '../inventory/schema.ts';
+import type { Placement } from '../inventory/system-schema.ts';
 import type { Cluster, Environment, Fleet } from '../model/fleet.ts';
 import type { ScalingPace } from './scaling.ts';
 
@@ -63,6 +64,11 @@ export interface Component {
    */
   readonly enabled?: (ctx: ClusterContext) => boolean;
   /**
+   * A system service's placement (the system's, then the service's): the loader's view of where it runs, for checks
+   * that see no cluster context (version pins, promotion). `enabled` applies the same placement when rendering.
+   */
+  readonly placement?: readonly (Placement | undefined)[];
+  /**
    * Metric names the component exposes on its metrics port (without `_bucket`/`_sum`/`_count` suffixes of
    * histograms). Alert rules and dashboards may only query metrics some component or known exporter exposes.
    */
@@ -95,7 +101,7 @@ export interface Component {
    * HorizontalPodAutoscaler v2 on CPU/memory; queue consumers return a KEDA ScaledObject instead.
    * Rendered into the environment overlay, which then sets no replica count.
    */
-  readonly scaler?: (autoscaling: Autoscaling, ctx: BaseContext) => K8sObject[];
+  readonly scaler?: (autoscaling: Autoscaling, ctx: BaseContext, environment: Environment) => K8sObject[];
   /** The component's default autoscaling pace (HPA behavior) when the environment sets none; absent = DEFAULT_PACE. */
   readonly scalingPace?: ScalingPace;
   /** Why the environment may not set `autoscaling.scaleDown` (the component paces its own scale-in). */

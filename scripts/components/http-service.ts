@@ -49,7 +49,8 @@ export const httpServiceComponent = (name: string, app: InventoryApp): Component
       ],
       volumes: [emptyDir('tmp', '128Mi')],
     }),
-    service({ name, namespace, stack: app.stack, app: name, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] }),
+    // The Service listens on the app's own port: clients dial `<app>:<port>` as the app declares it.
+    service({ name, namespace, stack: app.stack, app: name, ports: [{ name: 'http', port: app.port, targetPort: 'http', protocol: 'TCP' }] }),
     podDisruptionBudget({ app: name, namespace, stack: app.stack }),
     // The nginx ingress controller, and on mesh clusters the Istio gateway, may reach the app's port.
     allowIngress({
@@ -82,7 +83,7 @@ export const httpServiceComponent = (name: string, app: InventoryApp): Component
       // only way in, so a public host is a VirtualService on the streaming gateway instead of an nginx Ingress.
       if (app.stack === 'streaming' && onMesh(ctx.cluster)) {
         return [
-          ...(app.public ? [virtualService({ app: name, host: inventoryAppHost(name, ctx.cluster.domain), routes: [{ prefix: '/', service: name, port: 80, kind: 'api' }] })] : []),
+          ...(app.public ? [virtualService({ app: name, host: inventoryAppHost(name, ctx.cluster.domain), routes: [{ prefix: '/', service: name, port: app.port, kind: 'api' }] })] : []),
         ];
       }
       return app.public

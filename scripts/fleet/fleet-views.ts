@@ -10,16 +10,20 @@ const pad = (rows: string[][]): string => {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 };
 
-/** Clusters with their environment, region, capabilities and stacks. */
+/** The systems a cluster runs (its stacks beyond the built-in ones). */
+const systemsOn = (fleet: Fleet, c: Fleet['clusters'][number]): string[] => fleet.systems.map((s) => s.name).filter((s) => c.stacks.includes(s));
+
+/** Clusters with their environment, region, capabilities, stacks and systems. */
 export const clusterTable = (fleet: Fleet): string =>
   pad([
-    ['CLUSTER', 'ENV', 'REGION', 'CAPABILITIES', ...STACKS.map((s) => s.toUpperCase())],
+    ['CLUSTER', 'ENV', 'REGION', 'CAPABILITIES', ...STACKS.map((s) => s.toUpperCase()), ...(fleet.systems.length > 0 ? ['SYSTEMS'] : [])],
     ...fleet.clusters.map((c) => [
       c.name,
       c.environment,
       c.region,
       c.capabilities.join(',') || '-',
       ...STACKS.map((s) => (c.stacks.includes(s) ? 'yes' : '-')),
+      ...(fleet.systems.length > 0 ? [systemsOn(fleet, c).join(',') || '-'] : []),
     ]),
   ]);
 
@@ -46,10 +50,17 @@ export const fleetText = (fleet: Fleet): string =>
 export const fleetMarkdown = (fleet: Fleet): string => {
   const row = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   const clusters = [
-    row(['cluster', 'environment', 'region', 'capabilities', ...STACKS]),
-    row(['---', '---', '---', '---', ...STACKS.map(() => ':-:')]),
+    row(['cluster', 'environment', 'region', 'capabilities', ...STACKS, ...(fleet.systems.length > 0 ? ['systems'] : [])]),
+    row(['---', '---', '---', '---', ...STACKS.map(() => ':-:'), ...(fleet.systems.length > 0 ? ['---'] : [])]),
     ...fleet.clusters.map((c) =>
-      row([`\`${c.name}\``, c.environment, c.region, c.capabilities.join(', '), ...STACKS.map((s) => (c.stacks.includes(s) ? '✓' : ''))]),
+      row([
+        `\`${c.name}\``,
+        c.environment,
+        c.region,
+        c.capabilities.join(', '),
+        ...STACKS.map((s) => (c.stacks.includes(s) ? '✓' : '')),
+        ...(fleet.systems.length > 0 ? [systemsOn(fleet, c).join(', ')] : []),
+      ]),
     ),
   ];
   return `${clusters.join('\n')}\n`;

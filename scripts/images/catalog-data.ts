@@ -78,6 +78,7 @@ export const IMAGE_CATALOG: readonly ImageCatalogEntry[] = [
       },
     ],
   },
+  internal('api-service'),
   {
     name: 'aws-cli',
     source: 'upstream',
@@ -153,6 +154,7 @@ export const IMAGE_CATALOG: readonly ImageCatalogEntry[] = [
       },
     ],
   },
+  internal('media-service'),
   {
     name: 'minio',
     source: 'upstream',
@@ -197,6 +199,53 @@ export const IMAGE_CATALOG: readonly ImageCatalogEntry[] = [
           '/bin/sh: not installed by this Dockerfile; it is in the ubi9/ubi-micro base, which minio/minio @ RELEASE.2024-12-18T13-15-44Z : Dockerfile.release also uses with a #!/bin/sh entrypoint',
           'ls, head, printf (the backup upload script) come from the same base and were not checked here',
         ],
+      },
+    ],
+  },
+  {
+    name: 'nats',
+    source: 'upstream',
+    repository: 'docker.io/library/nats',
+    upstream: 'nats-io/nats-docker',
+    tags: [
+      {
+        tag: '2.14.5-scratch',
+        pushedBy: [file(OFFICIAL, '9900378a0661514d7d5e94c617b77dba1ae0f0c8', 'library/nats', 'Tags: 2.14.5-scratch, 2.14-scratch, 2-scratch, scratch, 2.14.5-linux…; GitRepo nats-io/nats-docker, GitCommit aa0caa57…, Directory 2.14.x/scratch')],
+        dockerfile: file('nats-io/nats-docker', 'aa0caa57b71c01566a100b47b2ed94de6ef6cf80', '2.14.x/scratch/Dockerfile', 'FROM scratch; /nats-server copied from nats:2.14.5-alpine3.22; no USER; EXPOSE 4222 8222 6222; ENTRYPOINT ["/nats-server"]; CMD ["--config", "nats-server.conf"]'),
+        facts: {
+          uid: null,
+          entrypoint: ['/nats-server'],
+          cmd: ['--config', 'nats-server.conf'],
+          ports: [4222, 8222, 6222],
+          // FROM scratch: no shell and no other program, so exec probes cannot run.
+          tools: [],
+          paths: { binary: '/nats-server', config: '/nats-server.conf' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'nats-exporter',
+    source: 'upstream',
+    repository: 'docker.io/natsio/prometheus-nats-exporter',
+    upstream: 'nats-io/prometheus-nats-exporter',
+    tags: [
+      {
+        tag: '0.20.1',
+        pushedBy: [
+          file('nats-io/prometheus-nats-exporter', 'v0.20.1', '.github/workflows/release.yaml', 'on v* tags: bake with REGISTRY natsio, TAGS latest and the tag without its v, push'),
+          file('nats-io/prometheus-nats-exporter', 'v0.20.1', 'docker-bake.hcl', 'target prometheus-nats-exporter: tags <REGISTRY>/prometheus-nats-exporter:<tag>, linux amd64/arm v6/arm v7/arm64 in CI, dockerfile cicd/Dockerfile'),
+        ],
+        dockerfile: file('nats-io/prometheus-nats-exporter', 'v0.20.1', 'cicd/Dockerfile', 'FROM alpine:3.23.4; /usr/local/bin/prometheus-nats-exporter, symlink /prometheus-nats-exporter; no USER, no EXPOSE; ENTRYPOINT ["/entrypoint.sh"] (exec "/${GO_APP}" "$@")'),
+        facts: {
+          uid: null,
+          entrypoint: ['/entrypoint.sh'],
+          cmd: null,
+          // No EXPOSE: 7777 is the exporter's default listen port (exporter/exporter.go DefaultListenPort).
+          ports: [7777],
+          tools: ['prometheus-nats-exporter'],
+          paths: { binary: '/usr/local/bin/prometheus-nats-exporter', entrypoint: '/entrypoint.sh' },
+        },
       },
     ],
   },
@@ -437,6 +486,7 @@ export const IMAGE_CATALOG: readonly ImageCatalogEntry[] = [
     ],
   },
   internal('transcode-api'),
+  internal('worker-service'),
   {
     name: 'xiu',
     source: 'upstream',

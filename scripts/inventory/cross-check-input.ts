@@ -2,6 +2,7 @@
 import type { InventoryIssue } from './errors.ts';
 import { formatFieldPath, type FieldPath } from './field-path.ts';
 import type { ClusterEntry, EnvironmentFile, FleetFile } from './schema.ts';
+import type { SystemFile } from './system-schema.ts';
 import type { Target, YamlSource } from './yaml-source.ts';
 import type { CatalogEntry } from '../model/fleet.ts';
 
@@ -23,8 +24,19 @@ export interface ClustersInput {
   readonly complete: boolean;
 }
 
+/** One `systems/<name>.yaml`. */
+export interface SystemInput {
+  /** From the file name: the system's stack and namespace. */
+  readonly name: string;
+  readonly source: YamlSource;
+  /** The file's content when it passed the schema. */
+  readonly value: SystemFile | undefined;
+}
+
 export interface CrossCheckInput {
   readonly catalog: readonly CatalogEntry[];
+  /** The systems, sorted by name (absent in callers that read no system files). */
+  readonly systems?: readonly SystemInput[];
   readonly fleet: { readonly source: YamlSource; readonly value: FleetFile } | undefined;
   readonly clusters: ClustersInput | undefined;
   readonly environments: readonly EnvironmentInput[];

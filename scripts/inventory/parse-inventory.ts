@@ -15,8 +15,11 @@ import { checkSchemaVersion } from './schema-version.ts';
 import { yaml11Issues } from './yaml11-scalars.ts';
 import { passedAt, validateSchema, type FileKind, type SchemaResult } from './schema-issues.ts';
 import type { ClusterEntry, ClustersFile, EnvironmentFile, FleetFile } from './schema.ts';
+import type { SystemFile } from './system-schema.ts';
+import type { SystemInput } from './cross-check-input.ts';
+import { checkSystems, systemCatalogEntries } from './system-checks.ts';
 import { parseYamlSource, type YamlSource } from './yaml-source.ts';
-import { CLUSTERS_FILE, ENVIRONMENTS_DIR, FLEET_FILE, INVENTORY_DIR, posixJoin } from '../lib/layout.ts';
+import { CLUSTERS_FILE, ENVIRONMENTS_DIR, FLEET_FILE, INVENTORY_DIR, posixJoin, SYSTEMS_DIR } from '../lib/layout.ts';
 import type { CatalogEntry, Fleet } from '../model/fleet.ts';
 
 export interface InventorySource {
@@ -31,6 +34,7 @@ interface Classified {
   fleet: InventorySource | undefined;
   clusters: InventorySource | undefined;
   environments: Array<{ name: string; source: InventorySource }>;
+  systems: Array<{ name: string; source: InventorySource }>;
   /** The inventory folder the sources came from, for naming files that are missing. */
   dir: string;
 }
@@ -40,7 +44,7 @@ const parentOf = (file: string): string => segments(file).slice(0, -1).join('/')
 
 /** Sort the sources into their roles by path; anything unexpected is an issue, not a crash. */
 function classify(sources: readonly InventorySource[], issues: InventoryIssue[]): Classified {
-  const out: Classified = { fleet: undefined, clusters: undefined, environments: [], dir: INVENTORY_DIR };
+  const out: Classified = { fleet: undefined, clusters: undefined, environments: [], systems: [], dir: INVENTORY_DIR };
   let dir: string | undefined;
   const fileIssue = (file: string, message: string): void => {
     issues.push({ file: file === '' ? '(unnamed source)' : file, line: 0, col: 0, field: '(file)', message });
@@ -57,6 +61,11 @@ function classify(sources: readonly InventorySource[], issues: InventoryIssue[])
       dir ??= parts.slice(0, -2).join('/');
     } else if (folder === ENVIRONMENTS_DIR && base.endsWith('.yml')) {
       fileIssue(source.file, `environment files end in ${ENV_SUFFIX}; rename to ${base.slice(0, -4)}${ENV_SUFFIX}`);
+    } else if (folder === SYSTEMS_DIR && base.endsWith(ENV_SUFFIX) && base.length > ENV_SUFFIX.length) {
+      out.systems.push({ name: base.slice(0, -ENV_SUFFIX.length), source });
+      dir ??= parts.slice(0, -2).join('/');
+    } else if (folder === SYSTEMS_DIR && base.endsWith('.yml')) {
+      fileIssue(source.file, `system files end in ${ENV_SUFFIX}; rename to ${base.slice(0, -4)}${ENV_SUFFIX}`);
     } else if (base === FLEET_FILE || base === CLUSTERS_FILE) {
       const role = base === FLEET_FILE ? 'fleet' : 'clusters';
       if (out[role] !== undefined) fileIssue(source.file, `a second ${base}; the inventory has exactly one`);
@@ -65,7 +74,7 @@ function classify(sources: readonly InventorySource[], issues: InventoryIssue[])
     } else {
       fileIssue(
         source.file,
-        `not an inventory file: expected ${FLEET_FILE}, ${CLUSTERS_FILE} or ${ENVIRONMENTS_DIR}/<name>${ENV_SUFFIX}`,
+        `not an inventory file: expected ${FLEET_FILE}, ${CLUSTERS_FILE}, ${ENVIRONMENTS_DIR}/<name>${ENV_SUFFIX} or ${SYSTEMS_DIR}/<name>${ENV_SUFFIX}`,
       );
     }
   }
@@ -159,10 +168,16 @@ export function parseInventory(
     value: checked.value,
   }));
 
-  // Apps declared in fleet.yaml are part of the catalog for every other check.
-  const fullCatalog = [...catalog, ...inventoryAppEntries(fleet?.value)];
+  const systems: SystemInput[] = classified.systems
+    .map(({ name, source }) => ({ name, checked: checkFile<SystemFile>('system', source, issues) }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map(({ name, checked }) => ({ name, source: checked.yaml, value: checked.value }));
+
+  // Apps declared in fleet.yaml and the systems' services are part of the catalog for every other check.
+  const fullCatalog = [...catalog, ...inventoryAppEntries(fleet?.value), ...systemCatalogEntries(systems)];
   const input = {
     catalog: fullCatalog,
+    systems,
     fleet: fleet?.value !== undefined ? { source: fleet.yaml, value: fleet.value } : undefined,
     clusters: clusters !== undefined ? clustersInput(clusters) : undefined,
     environments: envInputs,
@@ -173,6 +188,7 @@ export function parseInventory(
   checkImagePins(input, IMAGE_CATALOG, (i) => issues.push(i));
   checkXiuPins(input, (i) => issues.push(i));
   checkInventoryApps(input, catalog, (i) => issues.push(i));
+  checkSystems(input, catalog, (i) => issues.push(i));
 
   const order = analysePromotion(
     envInputs.map((e) => ({ name: e.name, promotesTo: e.value?.promotesTo })),
@@ -193,5 +209,6 @@ export function parseInventory(
   }
   const byName = new Map<string, EnvironmentFile>();
   for (const e of envInputs) if (e.value !== undefined) byName.set(e.name, e.value);
-  return buildFleet({ fleet: fleetFile, clusters: clustersFile.clusters, environments: byName, order });
+  const systemFiles = new Map(systems.flatMap((s) => (s.value === undefined ? [] : [[s.name, { file: s.source.file, value: s.value }] as const])));
+  return buildFleet({ fleet: fleetFile, clusters: clustersFile.clusters, environments: byName, order, systems: systemFiles });
 }

@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseInventory, type InventorySource } from './parse-inventory.ts';
-import { CLUSTERS_FILE, ENVIRONMENTS_DIR, FLEET_FILE, posixJoin } from '../lib/layout.ts';
+import { CLUSTERS_FILE, ENVIRONMENTS_DIR, FLEET_FILE, posixJoin, SYSTEMS_DIR } from '../lib/layout.ts';
 import type { CatalogEntry, Fleet } from '../model/fleet.ts';
 
 const isMissing = (e: unknown): boolean =>
@@ -18,7 +18,7 @@ async function readIfPresent(path: string): Promise<string | undefined> {
   }
 }
 
-async function environmentFiles(dir: string): Promise<string[]> {
+async function yamlFiles(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     return entries
@@ -40,7 +40,7 @@ function displayDir(dir: string): string {
 }
 
 /**
- * Read `fleet.yaml`, `clusters.yaml` and `environments/*.yaml` (and `*.yml`, sorted) from `dir`. File names in
+ * Read `fleet.yaml`, `clusters.yaml`, `environments/*.yaml` and `systems/*.yaml` (and `*.yml`, sorted) from `dir`. File names in
  * the result start with `repoRelativePrefix` when given, else with the cwd-relative folder.
  */
 export async function readInventorySources(dir: string, repoRelativePrefix?: string): Promise<InventorySource[]> {
@@ -48,7 +48,8 @@ export async function readInventorySources(dir: string, repoRelativePrefix?: str
   const names = [
     FLEET_FILE,
     CLUSTERS_FILE,
-    ...(await environmentFiles(resolve(dir, ENVIRONMENTS_DIR))).map((f) => posixJoin(ENVIRONMENTS_DIR, f)),
+    ...(await yamlFiles(resolve(dir, ENVIRONMENTS_DIR))).map((f) => posixJoin(ENVIRONMENTS_DIR, f)),
+    ...(await yamlFiles(resolve(dir, SYSTEMS_DIR))).map((f) => posixJoin(SYSTEMS_DIR, f)),
   ];
   const sources: InventorySource[] = [];
   for (const name of names) {

@@ -7,12 +7,13 @@ import type { InventoryIssue } from './errors.ts';
 import { formatFieldPath, isUnder, type FieldPath, type PathSegment } from './field-path.ts';
 import { describeValue, listWords, patternWords, typeWords } from './messages.ts';
 import { ClustersFileSchema, EnvironmentFileSchema, FleetFileSchema } from './schema.ts';
+import { SystemFileSchema } from './system-schema.ts';
 import { retiredFieldReason } from './retired-fields.ts';
 import { missingVersionHint, SCHEMA_VERSION_FIELD } from './schema-version.ts';
 import { closest, didYouMean } from './suggest.ts';
 import type { Target, YamlSource } from './yaml-source.ts';
 
-export type FileKind = 'fleet' | 'clusters' | 'environment';
+export type FileKind = 'fleet' | 'clusters' | 'environment' | 'system';
 
 // Compiled once: compiling is the expensive part of ajv, validation is cheap.
 // verbose: errors then carry the failing data and schema, which the messages need.
@@ -22,6 +23,7 @@ const VALIDATORS: Readonly<Record<FileKind, ValidateFunction>> = {
   fleet: compile(FleetFileSchema),
   clusters: compile(ClustersFileSchema),
   environment: compile(EnvironmentFileSchema),
+  system: compile(SystemFileSchema),
 };
 
 export interface SchemaResult {

@@ -7,8 +7,11 @@ import { StreamingClusterSettingsSchema, StreamingEnvironmentSettingsSchema, Str
 import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from './schema-version.ts';
 import { TranscodingClusterSettingsSchema, TranscodingEnvironmentSettingsSchema, TranscodingFleetSettingsSchema } from './stack-settings/transcoding.ts';
 
+/** The built-in stacks; each system of `inventory/systems/` is a stack too (named after its file). */
 export const STACKS = ['streaming', 'transcoding', 'monitoring'] as const;
-export type StackName = (typeof STACKS)[number];
+export type BuiltInStack = (typeof STACKS)[number];
+/** A built-in stack or a system. */
+export type StackName = string;
 
 export const CAPABILITIES = ['gpu', 'mesh'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -283,7 +286,7 @@ export const OwnersSchema = Type.Object(
     stacks: Type.Optional(
       Type.Object(
         Object.fromEntries(STACKS.map((s) => [s, Type.Optional(Type.Array(GitHubOwner, { minItems: 1 }))])) as Record<
-          StackName,
+          BuiltInStack,
           TOptional<TArray<TString>>
         >,
         { ...strict, description: 'Owners of each stack\'s paths outside protected environments' },

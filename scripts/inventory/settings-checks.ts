@@ -9,9 +9,9 @@ import {
 } from './cross-check-input.ts';
 import { listWords } from './messages.ts';
 import { parseQuantity } from './quantity.ts';
-import { STACKS, type AppSettings, type EnvironmentFile, type ResourceList } from './schema.ts';
+import { type AppSettings, type EnvironmentFile, type ResourceList } from './schema.ts';
 import { didYouMean } from './suggest.ts';
-import { appsForCluster } from '../model/fleet.ts';
+import { catalogOnCluster } from '../model/fleet.ts';
 
 export function checkApps(input: CrossCheckInput, env: EnvironmentInput, value: EnvironmentFile, report: Report): void {
   const catalog = new Map(input.catalog.map((c) => [c.name, c]));
@@ -35,18 +35,13 @@ export function checkApps(input: CrossCheckInput, env: EnvironmentInput, value: 
       }
       continue;
     }
-    if (settings.replicas !== undefined && settings.autoscaling !== undefined) {
-      const message =
-        'set either replicas or autoscaling, not both: ' +
-        'with autoscaling the HorizontalPodAutoscaler owns the replica count';
-      report(issueAt(src, [...base, 'replicas'], 'value', message));
-    }
+    checkReplicaCount(settings, base, src, report);
     const hpa = settings.autoscaling;
-    if (hpa !== undefined && hpa.minReplicas > hpa.maxReplicas) {
+    if (hpa?.targetQueueLength !== undefined && entry.queueScaled !== true) {
       const message =
-        'expected minReplicas ≤ maxReplicas, ' +
-        `found minReplicas ${hpa.minReplicas} > maxReplicas ${hpa.maxReplicas}`;
-      report(issueAt(src, [...base, 'autoscaling', 'minReplicas'], 'value', message));
+        `app "${app}" is not scaled on a queue (its autoscaler is a HorizontalPodAutoscaler on CPU/memory): remove targetQueueLength` +
+        (entry.placement !== undefined ? ', and declare the queue under the service\'s triggers' : '');
+      report(issueAt(src, [...base, 'autoscaling', 'targetQueueLength'], 'key', message));
     }
     if (hpa?.scaleDown !== undefined && entry.fixedScaleDown !== undefined) {
       report(issueAt(src, [...base, 'autoscaling', 'scaleDown'], 'key', `app "${app}" sets its own scale-down pace (${entry.fixedScaleDown}); remove scaleDown`));
@@ -79,15 +74,13 @@ export function checkVersions(
   const users = new Map<string, Set<string>>();
   for (const { entry } of validClusters(input.clusters)) {
     if (entry.environment !== env.name) continue;
-    const cluster = { capabilities: entry.capabilities ?? [] };
-    for (const stack of STACKS.filter((s) => entry.stacks.includes(s))) {
-      for (const app of appsForCluster(input.catalog, cluster, stack)) {
-        for (const image of app.images) {
-          if (Object.hasOwn(value.versions, image)) continue;
-          const set = users.get(image) ?? new Set<string>();
-          set.add(`${app.name} on ${entry.name}`);
-          users.set(image, set);
-        }
+    const cluster = { name: entry.name, environment: entry.environment, capabilities: entry.capabilities ?? [], stacks: entry.stacks };
+    for (const app of catalogOnCluster(input.catalog, cluster)) {
+      for (const image of app.images) {
+        if (Object.hasOwn(value.versions, image)) continue;
+        const set = users.get(image) ?? new Set<string>();
+        set.add(`${app.name} on ${entry.name}`);
+        users.set(image, set);
       }
     }
   }
@@ -96,6 +89,23 @@ export function checkVersions(
   const detail = missing.map((image) => `${image} (run by ${listWords([...(users.get(image) ?? [])].sort())})`);
   const message = `missing version pin${missing.length === 1 ? '' : 's'} for ${listWords(detail)}`;
   report(issueAt(src, ['versions'], 'key', message));
+}
+
+/** One owner of the replica count (replicas or autoscaling, not both), and an autoscaling range that is not empty. */
+export function checkReplicaCount(settings: AppSettings, base: readonly string[], src: EnvironmentInput['source'], report: Report): void {
+  if (settings.replicas !== undefined && settings.autoscaling !== undefined) {
+    const message =
+      'set either replicas or autoscaling, not both: ' +
+      'with autoscaling the HorizontalPodAutoscaler owns the replica count';
+    report(issueAt(src, [...base, 'replicas'], 'value', message));
+  }
+  const hpa = settings.autoscaling;
+  if (hpa !== undefined && hpa.minReplicas > hpa.maxReplicas) {
+    const message =
+      'expected minReplicas ≤ maxReplicas, ' +
+      `found minReplicas ${hpa.minReplicas} > maxReplicas ${hpa.maxReplicas}`;
+    report(issueAt(src, [...base, 'autoscaling', 'minReplicas'], 'value', message));
+  }
 }
 
 const RESOURCE_NAMES: ReadonlyArray<keyof ResourceList> = ['cpu', 'memory', 'ephemeral-storage'];
@@ -108,7 +118,7 @@ const RESOURCE_NAMES: ReadonlyArray<keyof ResourceList> = ['cpu', 'memory', 'eph
  * to the limit). The API's own rule (validateResourceRequirements: a request whose Quantity.Cmp(limit) > 0 "must be
  * less than or equal to <name> limit") is kubernetes/kubernetes pkg/apis/core/validation/validation.go.
  */
-function checkLimitsAboveRequests(settings: AppSettings, base: readonly string[], src: EnvironmentInput['source'], report: Report): void {
+export function checkLimitsAboveRequests(settings: AppSettings, base: readonly string[], src: EnvironmentInput['source'], report: Report): void {
   const requests = settings.resources?.requests;
   const limits = settings.resources?.limits;
   if (requests === undefined || limits === undefined) return;
@@ -133,7 +143,7 @@ const replicaFloor = (settings: AppSettings): number | undefined => settings.aut
  * A budget that no drain can ever satisfy blocks node drains and cluster upgrades forever: minAvailable must stay below
  * the replica floor (a percentage of 100 %, or maxUnavailable 0, likewise). Checked where the replica count is known.
  */
-function checkDisruptionBudget(settings: AppSettings, base: Array<string | number>, src: EnvironmentInput['source'], report: Report): void {
+export function checkDisruptionBudget(settings: AppSettings, base: Array<string | number>, src: EnvironmentInput['source'], report: Report): void {
   const budget = settings.disruptionBudget;
   if (budget === undefined) return;
   const floor = replicaFloor(settings);

@@ -6,6 +6,8 @@ export const INVENTORY_DIR = 'inventory';
 export const FLEET_FILE = 'fleet.yaml';
 export const CLUSTERS_FILE = 'clusters.yaml';
 export const ENVIRONMENTS_DIR = 'environments';
+/** One file per system (`<system>.yaml`): services declared with no code, each system a stack of its own. */
+export const SYSTEMS_DIR = 'systems';
 /** Generated JSON Schemas for editor completion, inside the inventory folder. */
 export const SCHEMA_DIR = 'schema';
 

@@ -14,6 +14,8 @@ import type {
   StackName,
   SyncPolicy,
 } from '../inventory/schema.ts';
+import { STACKS } from '../inventory/schema.ts';
+import type { Placement, ServiceSpec } from '../inventory/system-schema.ts';
 import type { MonitoringClusterSettings, MonitoringEnvironmentSettings, MonitoringFleetSettings } from '../inventory/stack-settings/monitoring.ts';
 import type { PlatformClusterSettings, PlatformEnvironmentSettings, PlatformFleetSettings } from '../inventory/stack-settings/platform.ts';
 import type { StreamingClusterSettings, StreamingEnvironmentSettings, StreamingFleetSettings } from '../inventory/stack-settings/streaming.ts';
@@ -50,7 +52,7 @@ export interface Cluster {
   readonly loadBalancer: LoadBalancerFlavour;
   /** Sorted. */
   readonly capabilities: readonly Capability[];
-  /** In STACKS order. */
+  /** Built-in stacks in STACKS order, then the systems placed on the cluster by name. */
   readonly stacks: readonly StackName[];
   /** API groups served before any Application syncs, besides Kubernetes' own (inventory `baseline`). */
   readonly baseline?: readonly string[];
@@ -68,6 +70,8 @@ export interface Fleet {
   readonly argocd: ArgoCdSettings;
   /** HTTP services declared in the inventory, keyed by app name. */
   readonly apps?: Readonly<Record<string, InventoryApp>> | undefined;
+  /** Systems declared in `inventory/systems/<name>.yaml`, sorted by name: each is a stack of its own. */
+  readonly systems: readonly System[];
   /** Code owners; undefined = no CODEOWNERS file. */
   readonly owners?: Owners | undefined;
   /** Platform add-ons keyed by name (sorted). */
@@ -87,6 +91,33 @@ export interface Fleet {
   readonly platform?: PlatformFleetSettings;
 }
 
+/** A system: its own stack (namespace, AppProject, ApplicationSets) of services declared in the inventory. */
+export interface System {
+  /** The file name: also its stack's and namespace's name. */
+  readonly name: string;
+  /** Its file as the repository names it (`inventory/systems/<name>.yaml`), for CODEOWNERS and descriptions. */
+  readonly file: string;
+  readonly description: string;
+  readonly owners?: readonly string[];
+  readonly placement?: Placement;
+  /** Keyed by service name, sorted. */
+  readonly services: Readonly<Record<string, ServiceSpec>>;
+}
+
+/** The cluster facts a placement reads. */
+export type PlacedCluster = Pick<Cluster, 'name' | 'environment' | 'capabilities'>;
+
+/**
+ * Whether a placement admits a cluster: every field given must match. `only: 'environment'` asks whether it admits
+ * some cluster of that environment (the environment field alone).
+ */
+export const placementAdmits = (p: Placement | undefined, c: PlacedCluster, only?: 'environment'): boolean =>
+  p === undefined ||
+  ((p.environments === undefined || p.environments.includes(c.environment)) &&
+    (only === 'environment' ||
+      ((p.clusters === undefined || p.clusters.includes(c.name)) &&
+        (p.capabilities === undefined || p.capabilities.every((cap) => c.capabilities.includes(cap))))));
+
 /** What the loader needs to know about the component catalog to cross-check the inventory. */
 export interface CatalogEntry {
   readonly name: string;
@@ -99,15 +130,36 @@ export interface CatalogEntry {
   readonly scalable: boolean;
   /** Set when the app paces its own scale-in: why `autoscaling.scaleDown` may not be set for it. */
   readonly fixedScaleDown?: string;
+  /** Services of a system: the clusters it runs on (system and service placement); its stack is the system. */
+  readonly placement?: readonly (Placement | undefined)[];
+  /** Whether `autoscaling.targetQueueLength` means something for it (a queue consumer with its own scaler). */
+  readonly queueScaled?: boolean;
 }
+
+/** Every stack of the fleet: the built-in ones in their order, then the systems by name. */
+export const allStacks = (fleet: Pick<Fleet, 'systems'>): StackName[] => [...STACKS, ...fleet.systems.map((s) => s.name)];
 
 /** The Argo CD Application name for a cluster's stack; must stay a DNS-1123 label (≤ 63 chars). */
 export const applicationName = (cluster: string, stack: string): string => `${cluster}-${stack}`;
 
-/** The apps of a stack that a cluster runs, given its capabilities. */
+/** The apps of a stack that a cluster runs, given its capabilities (and, for a system's services, their placement). */
 export const appsForCluster = (
   catalog: readonly CatalogEntry[],
-  cluster: Pick<Cluster, 'capabilities'>,
+  cluster: PlacedCluster,
   stack: StackName,
 ): CatalogEntry[] =>
-  catalog.filter((c) => c.stack === stack && c.requires.every((cap) => cluster.capabilities.includes(cap)));
+  catalog.filter(
+    (c) =>
+      c.stack === stack &&
+      c.requires.every((cap) => cluster.capabilities.includes(cap)) &&
+      (c.placement === undefined || c.placement.every((p) => placementAdmits(p, cluster))),
+  );
+
+/** Every catalog entry a cluster runs: its built-in stacks' apps, and the services of systems placed on it. */
+export const catalogOnCluster = (catalog: readonly CatalogEntry[], cluster: PlacedCluster & { readonly stacks: readonly string[] }): CatalogEntry[] =>
+  catalog.filter(
+    (c) =>
+      (c.placement !== undefined || cluster.stacks.includes(c.stack)) &&
+      c.requires.every((cap) => cluster.capabilities.includes(cap)) &&
+      (c.placement === undefined || c.placement.every((p) => placementAdmits(p, cluster))),
+  );

@@ -8,7 +8,7 @@ import { capabilityUnitsOn, environmentOf, runsOn } from '../components/placemen
 import { stackNamespace } from '../components/stacks.ts';
 import type { Capability } from '../inventory/schema.ts';
 import { appLabels } from '../lib/labels.ts';
-import type { Cluster, Environment } from '../model/fleet.ts';
+import { allStacks, type Cluster, type Environment } from '../model/fleet.ts';
 import { KNOWN_EXPORTERS, type KnownExporter } from './known-exporters.ts';
 import { checkExpressions, componentMetrics } from './promql.ts';
 import { recordingGroupName, recordingRulesFor, type RecordingRule } from './recording-rules.ts';
@@ -66,20 +66,39 @@ const recordingRuleObject = (component: Component, rules: readonly RecordingRule
 export const componentAlertRules = (ctx: BaseContext, component: Component, objects: readonly K8sObject[]): K8sObject[] => {
   const [monitored] = monitoredComponents([component], () => objects);
   return [
-    ...ruleObject(component, `${component.name}-alerts`, rulesAt({ at: 'component', component: monitored! }, ctx.fleet.git)),
+    ...ruleObject(component, `${component.name}-alerts`, rulesAt({ at: 'component', component: monitored! }, ctx.fleet.git, fleetNamespaces(ctx))),
     ...recordingRuleObject(component, recordingRulesFor(monitored!)),
   ];
 };
 
 /** `<component>-<capability>-alerts` for the component's capability unit. */
 export const capabilityAlertRules = (ctx: BaseContext, component: Component, capability: Capability): K8sObject[] =>
-  ruleObject(component, `${component.name}-${capability}-alerts`, rulesAt({ at: 'capability', component: component.name, capability }, ctx.fleet.git));
+  ruleObject(component, `${component.name}-${capability}-alerts`, rulesAt({ at: 'capability', component: component.name, capability }, ctx.fleet.git, fleetNamespaces(ctx)));
+
+/** Every stack's namespace: the built-in stacks' and the systems'. */
+const fleetNamespaces = (ctx: BaseContext): string[] => allStacks(ctx.fleet).map(stackNamespace);
 
 /** Whether a KEDA ScaledObject scales the component in the environment (its overlay renders one). */
-export const scaledByKeda = (ctx: BaseContext, component: Pick<Component, 'name' | 'scaler'>, env: Pick<Environment, 'apps'>): boolean => {
+export const scaledByKeda = (ctx: BaseContext, component: Pick<Component, 'name' | 'scaler'>, env: Environment): boolean => {
   const autoscaling = env.apps[component.name]?.autoscaling;
-  return autoscaling !== undefined && (component.scaler?.(autoscaling, ctx) ?? []).some((o) => o.kind === 'ScaledObject');
+  return autoscaling !== undefined && (component.scaler?.(autoscaling, ctx, env) ?? []).some((o) => o.kind === 'ScaledObject');
 };
+
+/** `spec.triggers[].type` of the ScaledObjects that scale the component in the environment (none: not KEDA-scaled). */
+const kedaTriggerTypes = (ctx: BaseContext, component: Pick<Component, 'name' | 'scaler'>, env: Environment): string[] => {
+  const autoscaling = env.apps[component.name]?.autoscaling;
+  if (autoscaling === undefined) return [];
+  const scaledObjects = (component.scaler?.(autoscaling, ctx, env) ?? []).filter((o) => o.kind === 'ScaledObject');
+  return scaledObjects.flatMap((o) => ((o.spec as { triggers?: Array<{ type?: string }> } | undefined)?.triggers ?? []).flatMap((t) => (t.type === undefined ? [] : [t.type])));
+};
+
+/** The `autoscaled` site of a KEDA-scaled component in an environment. */
+const autoscaledSite = (ctx: BaseContext, component: Component, env: Environment): RuleSite => ({
+  at: 'autoscaled',
+  component: component.name,
+  namespace: stackNamespace(component.stack),
+  triggerTypes: kedaTriggerTypes(ctx, component, env),
+});
 
 /**
  * The rules of the component's overlay of an environment: `<component>-live-traffic-alerts` where live traffic is
@@ -87,13 +106,13 @@ export const scaledByKeda = (ctx: BaseContext, component: Pick<Component, 'name'
  */
 export const liveTrafficAlertRules = (ctx: BaseContext, component: Component, env: Environment): K8sObject[] => [
   ...(expectsLiveTraffic(env)
-    ? ruleObject(component, `${component.name}-live-traffic-alerts`, rulesAt({ at: 'live-traffic', component: component.name }, ctx.fleet.git))
+    ? ruleObject(component, `${component.name}-live-traffic-alerts`, rulesAt({ at: 'live-traffic', component: component.name }, ctx.fleet.git, fleetNamespaces(ctx)))
     : []),
   ...(scaledByKeda(ctx, component, env)
     ? ruleObject(
         component,
         `${component.name}-autoscaling-alerts`,
-        rulesAt({ at: 'autoscaled', component: component.name, namespace: stackNamespace(component.stack) }, ctx.fleet.git),
+        rulesAt(autoscaledSite(ctx, component, env), ctx.fleet.git, fleetNamespaces(ctx)),
       )
     : []),
 ];
@@ -111,9 +130,9 @@ const rulesOnCluster = (ctx: ClusterContext, running: readonly Component[], base
       { at: 'component', component: monitored },
       ...units.filter((u) => u.component.name === monitored.name).map((u): RuleSite => ({ at: 'capability', component: u.component.name, capability: u.capability })),
       ...(live ? [{ at: 'live-traffic', component: monitored.name } as const] : []),
-      ...(scaledByKeda(ctx, component, ctx.environment) ? [{ at: 'autoscaled', component: monitored.name, namespace: stackNamespace(component.stack) } as const] : []),
+      ...(scaledByKeda(ctx, component, ctx.environment) ? [autoscaledSite(ctx, component, ctx.environment)] : []),
     ];
-    return sites.flatMap((site) => rulesAt(site, ctx.fleet.git));
+    return sites.flatMap((site) => rulesAt(site, ctx.fleet.git, fleetNamespaces(ctx)));
   });
 };
 

@@ -18,7 +18,7 @@ const where = (a: AlertDefinition): string => {
   const parts: string[] = [];
   if (a.perComponent) parts.push('one rule per component whose monitor and `metrics` it needs (label `component`), in that component\'s `<component>-alerts` PrometheusRule');
   else if (a.perScaledObject) {
-    parts.push("one rule per component a KEDA ScaledObject scales in an environment (label `component`), in that component's `<component>-autoscaling-alerts` PrometheusRule of the environment overlay");
+    parts.push("one rule per component a KEDA ScaledObject with a RabbitMQ trigger scales in an environment (label `component`), in that component's `<component>-autoscaling-alerts` PrometheusRule of the environment overlay");
   }
   else if (a.owner !== undefined) {
     const name = a.capability !== undefined ? `${a.owner}-${a.capability}-alerts` : a.onlyWhereTrafficExpected ? `${a.owner}-live-traffic-alerts` : `${a.owner}-alerts`;

@@ -43,9 +43,10 @@ export interface AlertDefinition {
   /**
    * Rendered once per component that scales with a KEDA ScaledObject in an environment (its overlay carries the
    * ScaledObject and this rule): the expression over KEDA's series of that ScaledObject. KEDA's operator metrics
-   * exist only for ScaledObjects that exist, so the rule ships exactly where its series do.
+   * exist only for ScaledObjects that exist, so the rule ships exactly where its series do. `undefined`: the
+   * ScaledObject's triggers do not produce the series the rule reads (no rule for it).
    */
-  readonly perScaledObject?: (scaledObject: { readonly name: string; readonly namespace: string }) => string;
+  readonly perScaledObject?: (scaledObject: ScaledObjectSite) => string | undefined;
   /**
    * Fixed rules: the component whose objects carry the rule (the one whose metrics it reads; `prometheus` for the
    * platform's exporters). Per-component rules ship with each component they are rendered for.
@@ -170,6 +171,9 @@ export const deploymentPodRegex = (deployment: string): string => `${deployment}
  * honorLabels, so the series' `namespace` arrives as `exported_namespace`, the target's being `keda`).
  */
 export const KEDA_METRICS = { scalerValue: 'keda_scaler_metrics_value', rabbitmqScaler: 'rabbitMQScaler' } as const;
+
+/** Stands for the `|`-joined namespaces of every stack of the fleet in a fixed rule's expression (docs print it as is). */
+export const FLEET_NAMESPACES = '<fleet namespaces>';
 
 export const ALERTS: readonly AlertDefinition[] = [
   {
@@ -326,8 +330,12 @@ export const ALERTS: readonly AlertDefinition[] = [
     // `exported_namespace`: the series' own `namespace` (the ScaledObject's) collides with the target's (`keda`), and
     // the chart's ServiceMonitor does not honor labels, so Prometheus renames the scraped one.
     expr: `max by (exported_namespace, scaledObject) (${KEDA_METRICS.scalerValue}{exported_namespace="transcoding", scaledObject="<worker>", scaler="${KEDA_METRICS.rabbitmqScaler}", type="scaledobject"}) > ${T.queueDepth}`,
+    // Only ScaledObjects with a `rabbitmq` trigger have a rabbitMQScaler series (a system worker may scale on SQS or NATS).
+    // Checked: kedacore/keda @ v2.20.2 : pkg/scaling/scalers_builder.go (trigger type "rabbitmq" → NewRabbitMQScaler).
     perScaledObject: (so) =>
-      `max by (exported_namespace, scaledObject) (${KEDA_METRICS.scalerValue}{exported_namespace=${q(so.namespace)}, scaledObject=${q(so.name)}, scaler="${KEDA_METRICS.rabbitmqScaler}", type="scaledobject"}) > ${T.queueDepth}`,
+      !so.triggerTypes.includes('rabbitmq')
+        ? undefined
+        : `max by (exported_namespace, scaledObject) (${KEDA_METRICS.scalerValue}{exported_namespace=${q(so.namespace)}, scaledObject=${q(so.name)}, scaler="${KEDA_METRICS.rabbitmqScaler}", type="scaledobject"}) > ${T.queueDepth}`,
   },
   {
     alert: 'TranscodeJobFailureRate',
@@ -366,25 +374,33 @@ export const ALERTS: readonly AlertDefinition[] = [
   },
   {
     alert: 'PostgresConnectionsHigh',
-    owner: 'postgres',
     group: 'databases',
     severity: 'warning',
     summary: 'Postgres uses more than ' + T.dbConnectionsRatio * 100 + '% of its connections',
     description: 'Open connections have been above ' + T.dbConnectionsRatio * 100 + '% of max_connections for 10 minutes; new clients will be refused.',
     firstSteps: ['Storage/database dashboard: which client holds connections?', 'Look for connection leaks after a transcode-api rollout.'],
     for: '10m',
-    expr: `sum by (job) (${B.pgConnections}) / max by (job) (${B.pgMaxConnections}) > ${T.dbConnectionsRatio}`,
+    expr: `sum by (job) (${B.pgConnections}{job="<component job>"}) / max by (job) (${B.pgMaxConnections}{job="<component job>"}) > ${T.dbConnectionsRatio}`,
+    // Every component whose exporter reports both (the transcoding Postgres, each postgres preset of a system).
+    perComponent: (c) =>
+      c.job !== undefined && has(c, B.pgConnections) && has(c, B.pgMaxConnections)
+        ? `sum by (job) (${B.pgConnections}{${jobSel(c)}}) / max by (job) (${B.pgMaxConnections}{${jobSel(c)}}) > ${T.dbConnectionsRatio}`
+        : undefined,
   },
   {
     alert: 'RedisConnectionsHigh',
-    owner: 'redis',
     group: 'databases',
     severity: 'warning',
     summary: 'Redis uses more than ' + T.dbConnectionsRatio * 100 + '% of its client slots',
     description: 'Connected clients have been above ' + T.dbConnectionsRatio * 100 + '% of maxclients for 10 minutes.',
     firstSteps: ['Storage/database dashboard: client count trend.', 'Look for clients that do not reuse connections.'],
     for: '10m',
-    expr: `sum by (job) (${B.redisClients}) / max by (job) (${B.redisMaxClients}) > ${T.dbConnectionsRatio}`,
+    expr: `sum by (job) (${B.redisClients}{job="<component job>"}) / max by (job) (${B.redisMaxClients}{job="<component job>"}) > ${T.dbConnectionsRatio}`,
+    // Every component whose exporter reports both (the transcoding Redis, each redis preset of a system).
+    perComponent: (c) =>
+      c.job !== undefined && has(c, B.redisClients) && has(c, B.redisMaxClients)
+        ? `sum by (job) (${B.redisClients}{${jobSel(c)}}) / max by (job) (${B.redisMaxClients}{${jobSel(c)}}) > ${T.dbConnectionsRatio}`
+        : undefined,
   },
   {
     alert: 'PersistentVolumeFillingUp',
@@ -450,7 +466,8 @@ export const ALERTS: readonly AlertDefinition[] = [
     description: 'A container of a fleet namespace has restarted more than 3 times in 15 minutes.',
     firstSteps: ['`kubectl -n {{ $labels.namespace }} logs {{ $labels.pod }} -c {{ $labels.container }} --previous`'],
     for: '5m',
-    expr: `increase(kube_pod_container_status_restarts_total{namespace=~"${STACKS.map(stackNamespace).join('|')}"}[15m]) > 3`,
+    // The fleet's namespaces (built-in stacks and systems) are known only at render time: rulesAt fills them in.
+    expr: `increase(kube_pod_container_status_restarts_total{namespace=~"${FLEET_NAMESPACES}"}[15m]) > 3`,
   },
   // Backup/verify CronJobs of the in-cluster databases (scripts/components/transcoding/backup-alerts.ts).
   ...BACKUP_ALERTS,
@@ -468,7 +485,15 @@ export type RuleSite =
   | { readonly at: 'component'; readonly component: MonitoredComponent }
   | { readonly at: 'capability'; readonly component: string; readonly capability: Capability }
   | { readonly at: 'live-traffic'; readonly component: string }
-  | { readonly at: 'autoscaled'; readonly component: string; readonly namespace: string };
+  | ({ readonly at: 'autoscaled'; readonly component: string } & Omit<ScaledObjectSite, 'name'>);
+
+/** A KEDA ScaledObject as the per-ScaledObject rules see it. */
+export interface ScaledObjectSite {
+  readonly name: string;
+  readonly namespace: string;
+  /** `spec.triggers[].type` (KEDA's scaler kinds: `rabbitmq`, `aws-sqs-queue`, `nats-jetstream`, `cpu`, …). */
+  readonly triggerTypes: readonly string[];
+}
 
 export interface RenderedRule {
   readonly group: AlertGroup;
@@ -497,7 +522,12 @@ const fixedAt = (a: AlertDefinition, site: RuleSite): boolean => {
 };
 
 /** The rules that ship at one site, in ALERTS order. */
-export const rulesAt = (site: RuleSite, git: { repoURL: string; targetRevision: string }): RenderedRule[] => {
+export const rulesAt = (
+  site: RuleSite,
+  git: { repoURL: string; targetRevision: string },
+  /** Every stack's namespace (built-in and systems), for the fixed rules that watch the whole fleet. */
+  namespaces: readonly string[] = STACKS.map(stackNamespace),
+): RenderedRule[] => {
   const rules: RenderedRule[] = [];
   const annotations = (a: AlertDefinition): RenderedRule['annotations'] => ({
     summary: a.summary,
@@ -515,10 +545,11 @@ export const rulesAt = (site: RuleSite, git: { repoURL: string; targetRevision: 
       }
     } else if (a.perScaledObject) {
       if (site.at !== 'autoscaled') continue;
-      const expr = a.perScaledObject({ name: site.component, namespace: site.namespace });
-      rules.push({ group: a.group, alert: a.alert, expr, for: a.for, labels: { severity: a.severity, component: site.component }, annotations: annotations(a) });
+      const expr = a.perScaledObject({ name: site.component, namespace: site.namespace, triggerTypes: site.triggerTypes });
+      if (expr !== undefined) rules.push({ group: a.group, alert: a.alert, expr, for: a.for, labels: { severity: a.severity, component: site.component }, annotations: annotations(a) });
     } else if (fixedAt(a, site)) {
-      rules.push({ group: a.group, alert: a.alert, expr: a.expr, for: a.for, labels: { severity: a.severity }, annotations: annotations(a) });
+      const expr = a.expr.replace(FLEET_NAMESPACES, namespaces.join('|'));
+      rules.push({ group: a.group, alert: a.alert, expr, for: a.for, labels: { severity: a.severity }, annotations: annotations(a) });
     }
   }
   return rules;

@@ -78,6 +78,8 @@ export const RULES: readonly RuleInfo[] = [
   r('resources/gpu-limits', 'BLOCK', 'GPU requests different from GPU limits'),
   r('resources/cpu-limit', 'WARN', 'a CPU limit (throttled even when the node has idle CPU)'),
   r('workloads/duplicate-env', 'BLOCK', 'the same env name twice in one container'),
+  r('workloads/probe-port', 'BLOCK', 'a probe naming a port the container does not declare (the kubelet cannot resolve it: never ready)'),
+  r('workloads/mount-no-volume', 'BLOCK', 'a volumeMount of a volume the pod does not have (the API refuses its pods)'),
   // Probes.
   r('probes/readiness', 'BLOCK', 'a Service-backed container without a readiness probe'),
   r('probes/liveness', 'PROD', 'a long-running container without a liveness probe'),

@@ -16,10 +16,11 @@ import { resources } from './rules/resources.ts';
 import { secrets } from './rules/secrets.ts';
 import { sharedResources } from './rules/shared-resources.ts';
 import { selectorTemplate } from './rules/workload-selectors.ts';
+import { mountedVolumes, probePorts } from './rules/startable.ts';
 import { RULE_BY_ID } from './rules.ts';
 import type { AppContext, AppRule, Finding, FleetRule, RawFinding, RenderedObject } from './types.ts';
 
-export const APP_RULES: readonly AppRule[] = [podSecurity, images, resources, probes, availability, network, secrets, defaultNamespace, argocd, gpuPlacement, kedaQueues, selectorTemplate, rbac, duplicateEnv];
+export const APP_RULES: readonly AppRule[] = [podSecurity, images, resources, probes, availability, network, secrets, defaultNamespace, argocd, gpuPlacement, kedaQueues, selectorTemplate, rbac, duplicateEnv, probePorts, mountedVolumes];
 
 /**
  * Rules that compare Applications across the whole fleet, each with the only objects it looks at: the check keeps

@@ -14,9 +14,11 @@ export interface Selection {
 const unique = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 
 export const selectComponents = (catalog: readonly CatalogEntry[], stacks: readonly string[], apps: readonly string[]): Selection => {
+  // The built-in stacks and the systems (whose services are in the catalog under their system's name).
+  const known = [...new Set([...STACKS, ...catalog.map((c) => c.stack)])];
   for (const s of stacks) {
-    if (!(STACKS as readonly string[]).includes(s)) {
-      throw new CliError(`unknown stack "${s}"${didYouMean(s, STACKS)}; stacks are ${STACKS.join(', ')}`, ExitCode.BadInput);
+    if (!known.includes(s)) {
+      throw new CliError(`unknown stack "${s}"${didYouMean(s, known)}; stacks are ${known.join(', ')}`, ExitCode.BadInput);
     }
   }
   const names = catalog.map((c) => c.name);

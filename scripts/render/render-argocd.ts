@@ -86,7 +86,7 @@ const stackProject = (fleet: Fleet, plan: StackPlan): IAppProject & K8sObject =>
   return appProject(
     stack,
     {
-      description: `The ${stack} stack on every cluster that runs it`,
+      description: fleet.systems.find((s) => s.name === stack)?.description ?? `The ${stack} stack on every cluster that runs it`,
       sourceRepos: [fleet.git.repoURL],
       destinations: clusters.flatMap((c) => namespacesOnCluster(plan, c).map((ns) => projectDestination(c, ns))),
       clusterResourceWhitelist: kinds.cluster,

@@ -4,9 +4,8 @@ import type { BaseContext, Component, K8sObject } from '../components/component.
 import { componentsFor } from '../components/catalog.ts';
 import { baseContextFor, capabilityUnitsOn, componentsOnCluster, environmentOf } from '../components/placement.ts';
 import { namespaceUnit } from '../components/stacks.ts';
-import { STACKS } from '../inventory/schema.ts';
 import { NAMESPACE_UNIT } from '../lib/layout.ts';
-import type { Fleet } from '../model/fleet.ts';
+import { allStacks, type Fleet } from '../model/fleet.ts';
 import { composeFiles, type GeneratedFile } from './generated-file.ts';
 import { renderArgoCd, type StackPlan } from './render-argocd.ts';
 import { renderPlatformConfig } from '../platform/render-platform.ts';
@@ -21,12 +20,13 @@ import { renderAlertsDoc } from '../monitoring/alerts-doc.ts';
 import { alertClusters, checkRuleCoverage, componentAlertRules, exportersOn, liveTrafficAlertRules } from '../monitoring/alert-rules.ts';
 import { checkClusterQueries, type ClusterObjects } from '../monitoring/monitor-check.ts';
 import { renderSchemas } from './render-schemas.ts';
+import { renderSystemReference } from './render-reference.ts';
 
 const uniqueByName = (cs: readonly Component[]): Component[] =>
   [...new Map(cs.map((c) => [c.name, c])).values()].sort((a, b) => a.name.localeCompare(b.name));
 
 const planStacks = (fleet: Fleet, ctx: BaseContext, baseObjectsOf: (c: Component) => readonly K8sObject[]): StackPlan[] =>
-  STACKS.flatMap((stack) => {
+  allStacks(fleet).flatMap((stack) => {
     const clusters = fleet.clusters.filter((c) => c.stacks.includes(stack));
     if (clusters.length === 0) return [];
     const componentsByCluster = new Map(clusters.map((c) => [c.name, componentsOnCluster(ctx, c, stack)]));
@@ -56,7 +56,7 @@ const planStacks = (fleet: Fleet, ctx: BaseContext, baseObjectsOf: (c: Component
         if (overlaysSeen.has(`${environment.name}/${comp.name}`)) continue;
         overlaysSeen.add(`${environment.name}/${comp.name}`);
         const autoscaling = environment.apps[comp.name]?.autoscaling;
-        if (autoscaling) objects.push(...scalerObjects(ctx, comp, autoscaling));
+        if (autoscaling) objects.push(...scalerObjects(ctx, comp, autoscaling, environment));
         objects.push(...liveTrafficAlertRules(ctx, comp, environment));
       }
       clusterObjects.set(cluster.name, own);
@@ -85,7 +85,7 @@ const clusterObjectsOf = (ctx: BaseContext, plans: readonly StackPlan[], cluster
             metrics: comp.metrics ?? [],
             objects: [
               ...(comp.cluster?.({ ...ctx, cluster, environment }) ?? []),
-              ...(autoscaling ? scalerObjects(ctx, comp, autoscaling) : []),
+              ...(autoscaling ? scalerObjects(ctx, comp, autoscaling, environment) : []),
               ...liveTrafficAlertRules(ctx, comp, environment),
             ],
           };
@@ -131,5 +131,6 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = com
   }
   groups.push(renderArgoCd(fleet, plans), renderPlatformConfig(fleet), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet), renderRegions(fleet, components));
   groups.push(renderAlertsDoc(alertClusters(ctx, fleet.clusters, baseObjectsOf)));
+  groups.push(renderSystemReference());
   return composeFiles(...groups);
 };

@@ -14,8 +14,8 @@ import { imageReference, parsePin } from './image-pin.ts';
 import { kustomizationFile, objectFileName, objectFiles, relativeDir } from './kustomize-files.ts';
 
 /** What scales a component under `autoscaling`: its own scaler (e.g. KEDA), else an HPA. */
-export const scalerObjects = (ctx: BaseContext, component: Component, a: Autoscaling): K8sObject[] =>
-  component.scaler ? component.scaler(a, ctx) : [horizontalPodAutoscaler(component, a)];
+export const scalerObjects = (ctx: BaseContext, component: Component, a: Autoscaling, env: Environment): K8sObject[] =>
+  component.scaler ? component.scaler(a, ctx, env) : [horizontalPodAutoscaler(component, a)];
 
 const groupVersion = (apiVersion: string): { group?: string; version: string } => {
   const slash = apiVersion.indexOf('/');
@@ -90,7 +90,7 @@ export const renderAppOverlay = (ctx: BaseContext, env: Environment, component: 
   const patches: JsonPatch[] = ops.length > 0 ? [{ target: workloadTarget, ops }] : [];
   if (settings.disruptionBudget) patches.push(disruptionBudgetPatch(component.name, settings.disruptionBudget));
 
-  const extra = [...(settings.autoscaling ? scalerObjects(ctx, component, settings.autoscaling) : []), ...liveTrafficAlertRules(ctx, component, env)];
+  const extra = [...(settings.autoscaling ? scalerObjects(ctx, component, settings.autoscaling, env) : []), ...liveTrafficAlertRules(ctx, component, env)];
   return [
     ...objectFiles(dir, extra),
     kustomizationFile(dir, 'Kustomization', {

@@ -2,9 +2,8 @@
 // stacks) follow the inventory. House rules: actions pinned by commit SHA, least-privilege `permissions`
 // (read-only by default, write only on the job that needs it), no `${{ }}` expansion inside `run:` (inputs go
 // through env), and a concurrency group per target environment so two promotions cannot race.
-import { STACKS } from '../inventory/schema.ts';
 import { posixJoin, WORKFLOWS_DIR } from '../lib/layout.ts';
-import type { Fleet } from '../model/fleet.ts';
+import { allStacks, type Fleet } from '../model/fleet.ts';
 import type { GeneratedFile } from './generated-file.ts';
 import { generatedHeader, yamlBody } from './serialize.ts';
 
@@ -110,7 +109,7 @@ const promoteWorkflow = (fleet: Fleet): Record<string, unknown> => {
         inputs: {
           from: { description: 'Environment to promote from', required: true, type: 'choice', options: envs.slice(0, -1) },
           to: { description: 'Environment to promote to (its direct successor)', required: true, type: 'choice', options: envs.slice(1) },
-          stack: { description: 'Only this stack (empty: all)', required: false, type: 'choice', options: ['', ...STACKS], default: '' },
+          stack: { description: 'Only this stack (empty: all)', required: false, type: 'choice', options: ['', ...allStacks(fleet)], default: '' },
         },
       },
     },

@@ -43,6 +43,18 @@ export const addApp = (
   // Reuse an image already declared with the same repository; else the app's name is the image name.
   const existing = Object.entries(fleet.images).find(([, i]) => i.repository === split.repository)?.[0];
   const imageKey = existing ?? app.name;
+  // A shared image runs the environments' pins of it: a different requested tag would be silently replaced.
+  if (existing !== undefined) {
+    const differing = fleet.environments.filter((e) => e.versions[existing] !== undefined && e.versions[existing] !== split.pin);
+    if (differing.length > 0) {
+      const pins = differing.map((e) => `"${e.versions[existing]}" in ${e.name}`).join(', ');
+      return {
+        error:
+          `${split.repository} is fleet image "${existing}", pinned to ${pins}: the app would run those tags, not "${split.pin}". ` +
+          `Pass --image ${split.repository}:${differing[0]!.versions[existing]} to share the pins, or change the pins in the environment files first`,
+      };
+    }
+  }
   let fleetText = texts.fleet;
   if (!existing) fleetText = insertMapEntry(fleetText, ['images'], imageKey, { repository: split.repository });
   fleetText = insertMapEntry(fleetText, ['apps'], app.name, { stack: app.stack, image: imageKey, port: app.port, ...(app.public ? { public: true } : {}) });

@@ -2,7 +2,7 @@
 // text out. Defaults come from the clusters already in the same environment, so a new cluster looks like its
 // peers unless told otherwise; the loader then validates the result exactly as it validates hand edits.
 import { appendSeqItem } from './yaml-insert.ts';
-import type { Capability, LoadBalancerFlavour, StackName } from '../inventory/schema.ts';
+import { STACKS, type Capability, type LoadBalancerFlavour, type StackName } from '../inventory/schema.ts';
 import type { Cluster, Fleet } from '../model/fleet.ts';
 
 export interface NewCluster {
@@ -60,7 +60,8 @@ export const resolveCluster = (fleet: Fleet, c: NewCluster): ResolvedCluster | {
     ...(loadBalancer ? [] : ['--load-balancer']),
   ];
   if (missing.length > 0 || !domain || !storageClass || !loadBalancer) return { missing };
-  const stacks = c.stacks ?? mode(pool.map((x) => x.stacks.join(',')))?.split(',') ?? [];
+  // Built-in stacks only: a system's placement (systems/<name>.yaml) decides where it runs, not clusters.yaml.
+  const stacks = c.stacks ?? mode(pool.map((x) => x.stacks.filter((s) => (STACKS as readonly string[]).includes(s)).join(',')))?.split(',') ?? [];
   return {
     name: c.name,
     environment: c.environment,

@@ -50,7 +50,8 @@ describe('default fleet', () => {
     for (const [name] of actual) {
       const app = result.applications.find((a) => a.name === name);
       expect(app?.applicationSet, name).toBeDefined();
-      expect(app?.labels['streamfleet.io/cluster'], name).toBe(name.slice(0, name.lastIndexOf('-')));
+      // Cluster and stack names both may contain '-' (system `api-platform`): the labels say which part is which.
+      expect(`${app?.labels['streamfleet.io/cluster']}-${app?.labels['streamfleet.io/stack']}`, name).toBe(name);
     }
   });
 

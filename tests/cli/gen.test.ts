@@ -117,17 +117,23 @@ describe('pnpm gen', () => {
     const start = text.indexOf('  - name: prod-us-east-1');
     const end = text.indexOf('  # GPU transcoding farm');
     await writeFile(clusters, text.slice(0, start) + text.slice(end));
+    // The API platform names its clusters: it leaves that one too (else the inventory names the unknown cluster).
+    const system = join(inventory, 'systems', 'api-platform.yaml');
+    const systemText = await readFile(system, 'utf8');
+    expect(systemText).toContain(', prod-us-east-1]');
+    await writeFile(system, systemText.replace(', prod-us-east-1]', ']'));
     const before = await snapshotTree(root);
 
     const refused = await gen();
     expect(refused.code).toBe(5);
-    expect(refused.err).toContain('refusing to remove 14 Argo CD Applications');
+    expect(refused.err).toContain('refusing to remove 15 Argo CD Applications');
+    expect(refused.err).toContain('- prod-us-east-1-api-platform');
     expect(refused.err).toMatch(/- prod-us-east-1-streaming {2}\(ApplicationSet streaming-prod, project streaming, prod-us-east-1\/streaming, clusters\/prod-us-east-1\/streaming\)/);
     expect(refused.err).toContain('- prod-us-east-1-cert-manager');
     expect(await snapshotTree(root)).toEqual(before);
 
     const flags = [...refused.err.matchAll(/--allow-removal (\S+)/g)].map((m) => m[1]!);
-    expect(flags).toHaveLength(14);
+    expect(flags).toHaveLength(15);
     const partial = await gen(...flags.slice(1).flatMap((n) => ['--allow-removal', n]));
     expect(partial.code).toBe(5);
     expect(partial.err).toContain('refusing to remove 1 Argo CD Application');
@@ -136,7 +142,7 @@ describe('pnpm gen', () => {
 
     const r = await gen(...flags.flatMap((n) => ['--allow-removal', n]));
     expect(r.code).toBe(0);
-    expect(r.out).toContain('removing 14 Argo CD Applications from Git (allowed)');
+    expect(r.out).toContain('removing 15 Argo CD Applications from Git (allowed)');
     expect(r.out).toContain('- clusters/prod-us-east-1/streaming/kustomization.yaml');
     const after = await snapshotTree(root);
     expect([...after.keys()].some((k) => k.startsWith('clusters/prod-us-east-1/'))).toBe(false);

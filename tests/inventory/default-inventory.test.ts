@@ -5,7 +5,7 @@ import { parseInventory, type InventorySource } from '../../scripts/inventory/pa
 import { loadInventory } from '../../scripts/inventory/read-inventory.ts';
 import { STACKS } from '../../scripts/inventory/schema.ts';
 import { TEST_CATALOG } from './catalog-fixture.ts';
-import { CLUSTERS, defaultSources, DEV, edit, FLEET, PROD, replaceOnce, STAGING } from './helpers.ts';
+import { API_PLATFORM, CLUSTERS, defaultSources, DEV, edit, FLEET, PROD, replaceOnce, STAGING } from './helpers.ts';
 
 describe('default inventory', () => {
   let base: InventorySource[] = [];
@@ -13,8 +13,8 @@ describe('default inventory', () => {
     base = await defaultSources();
   });
 
-  it('is read with cwd-relative file names, environments sorted', () => {
-    expect(base.map((s) => s.file)).toEqual([FLEET, CLUSTERS, DEV, PROD, STAGING]);
+  it('is read with cwd-relative file names, environments and systems sorted', () => {
+    expect(base.map((s) => s.file)).toEqual([FLEET, CLUSTERS, DEV, PROD, STAGING, API_PLATFORM]);
   });
 
   it('parses to 3 environments in promotion order and 5 clusters sorted by name', () => {
@@ -33,7 +33,8 @@ describe('default inventory', () => {
       'staging-eu-west-1',
     ]);
     for (const c of fleet.clusters) {
-      expect(c.stacks).toEqual(STACKS.filter((s) => c.stacks.includes(s)));
+      // Built-in stacks in their order, then the systems placed on the cluster.
+      expect(c.stacks).toEqual([...STACKS.filter((s) => c.stacks.includes(s)), ...(c.name === 'prod-gpu-us-east-1' ? [] : ['api-platform'])]);
       expect(c.capabilities).toEqual([...c.capabilities].sort());
     }
     expect(fleet.clusters.find((c) => c.name === 'dev-k3d')?.capabilities).toEqual([]);
@@ -45,8 +46,8 @@ describe('default inventory', () => {
     expect(fleet).toEqual(parseInventory(base, TEST_CATALOG));
   });
 
-  it('defaults apps to {} when an environment has none', () => {
-    const noApps = edit(STAGING, (t) => t.replace(/^apps:\n(?: {2}.*\n)*/m, ''))(base);
+  it('defaults apps to {} when an environment has none (and no system runs there)', () => {
+    const noApps = edit(STAGING, (t) => t.replace(/^apps:\n(?: {2}.*\n)*/m, ''))(base.filter((s) => s.file !== API_PLATFORM));
     const staging = parseInventory(noApps, TEST_CATALOG).environments.find((e) => e.name === 'staging');
     expect(staging?.apps).toEqual({});
   });

@@ -12,6 +12,7 @@ export const CLUSTERS = 'inventory/clusters.yaml';
 export const DEV = 'inventory/environments/dev.yaml';
 export const STAGING = 'inventory/environments/staging.yaml';
 export const PROD = 'inventory/environments/prod.yaml';
+export const API_PLATFORM = 'inventory/systems/api-platform.yaml';
 
 /** The shipped inventory, read with cwd-relative names (vitest runs from the repository root). */
 export const defaultSources = (): Promise<InventorySource[]> => readInventorySources(resolve('inventory'));

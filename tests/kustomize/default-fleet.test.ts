@@ -40,7 +40,7 @@ describe('default fleet builds with real Kustomize', () => {
 
   it('builds every cluster/stack path', () => {
     const fleetPaths = [...objects.keys()];
-    expect(results.length).toBe(19); // 5 clusters: four run 3 stacks, the GPU farm runs 2; each has its platform config
+    expect(results.length).toBe(23); // 5 clusters: four run 3 stacks and the api-platform system, the GPU farm runs 2; each has its platform config
     expect(fleetPaths).toContain('clusters/prod-gpu-us-east-1/transcoding');
     expect(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.error.message))).toEqual([]);
   });

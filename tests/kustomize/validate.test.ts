@@ -32,19 +32,19 @@ describe('pnpm validate on the default fleet', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^kustomize: (kubectl kustomize|kustomize) v\d+\.\d+\.\d+/);
     expect(lines[1]).toMatch(/^schemas: kubernetes-models \d+\.\d+\.\d+ \(Kubernetes 1\.\d+ API\), inventory pins 1\.32; strict fields from 8 model packages$/);
-    expect(lines).toContain('hub/argocd: ok, 34 objects');
+    expect(lines).toContain('hub/argocd: ok, 38 objects');
     expect(lines.some((l) => /^prod-gpu-us-east-1\/transcoding: (ok|\d+ findings? \(0 blocking\)), \d+ objects, \d+ exempted\b/.test(l))).toBe(true);
-    // 14 cluster stacks + 5 platform configs + hub, none blocking.
-    expect(lines.filter((l) => /^[a-z0-9-]+\/[a-z0-9-]+: (ok, |\d+ findings? \(0 blocking\), )/.test(l))).toHaveLength(20);
+    // 14 built-in cluster stacks + 4 of the api-platform system + 5 platform configs + hub, none blocking.
+    expect(lines.filter((l) => /^[a-z0-9-]+\/[a-z0-9-]+: (ok, |\d+ findings? \(0 blocking\), )/.test(l))).toHaveLength(24);
     expect(lines).toContainEqual(expect.stringMatching(/^exempted by the inventory: images\/digest \d+: prod pins release tags only/));
     expect(lines).toContainEqual(expect.stringMatching(/^exempted by the inventory: availability\/replicas \d+: GPU workers scale on the GPU queue/));
-    expect(lines.at(-1)).toMatch(/^validate: ok: 20 Applications, \d+ objects, (\d+) findings? \(0 blocking, \1 warning\), \d+ exempted, 0 build failures; 20 built, 0 cached, /);
+    expect(lines.at(-1)).toMatch(/^validate: ok: 24 Applications, \d+ objects, (\d+) findings? \(0 blocking, \1 warning\), \d+ exempted, 0 build failures; 24 built, 0 cached, /);
   });
 
   it('reuses the builds of unchanged paths and rebuilds what changed', async () => {
     expect((await runValidate(['--root', root])).code).toBe(0);
     const again = JSON.parse((await runValidate(['--root', root, '--format', 'json'])).stdout) as JsonReport;
-    expect(again.summary).toMatchObject({ built: 0, cached: 20 });
+    expect(again.summary).toMatchObject({ built: 0, cached: 24 });
     // A base every prod streaming Application includes: exactly those rebuild.
     editYaml(root, 'base/streaming/edge-cache/edge-cache-service.yaml', (doc) => doc.setIn(['metadata', 'annotations'], { note: 'x' }));
     const after = JSON.parse((await runValidate(['--root', root, '--format', 'json'])).stdout) as JsonReport;

@@ -212,10 +212,12 @@ const scenarioFor = (rule: BuiltRule): Scenario => {
     case 'TranscodeWorkerQueueBacklog': {
       const scaledObject = rule.labels!.component!;
       const queue = scaledObject.endsWith('gpu') ? 'transcode-jobs-gpu' : 'transcode-jobs';
-      // The ScaledObject's namespace arrives as exported_namespace (KEDA's ServiceMonitor does not honor labels).
+      // The ScaledObject's namespace (its PrometheusRule's) arrives as exported_namespace (KEDA's ServiceMonitor does
+      // not honor labels).
+      const exported_namespace = rule.namespace;
       const v = (x: number): Series =>
-        gauge(KEDA_METRICS.scalerValue, { ...KEDA, exported_namespace: 'transcoding', scaledObject, scaler: KEDA_METRICS.rabbitmqScaler, triggerIndex: '0', metric: `s0-rabbitmq-${queue}`, type: 'scaledobject' }, x);
-      return { fire: [v(T.queueDepth + 1)], silent: [v(T.queueDepth)], labels: { exported_namespace: 'transcoding', scaledObject }, at: '30m' };
+        gauge(KEDA_METRICS.scalerValue, { ...KEDA, exported_namespace, scaledObject, scaler: KEDA_METRICS.rabbitmqScaler, triggerIndex: '0', metric: `s0-rabbitmq-${queue}`, type: 'scaledobject' }, x);
+      return { fire: [v(T.queueDepth + 1)], silent: [v(T.queueDepth)], labels: { exported_namespace, scaledObject }, at: '30m' };
     }
     case 'TranscodeJobFailureRate': {
       const t = { job: 'transcoding/transcode-worker-cpu', namespace: 'transcoding', endpoint: 'metrics', pod: 'transcode-worker-cpu-7d-a', container: 'worker', instance: '10.42.0.50:9090' };
@@ -236,16 +238,16 @@ const scenarioFor = (rule: BuiltRule): Scenario => {
     }
     case 'PostgresConnectionsHigh':
     case 'RedisConnectionsHigh': {
+      // One rule per component with the exporter (the transcoding database/cache, each preset of a system): its
+      // StatefulSet's first pod, the exporter sidecar, scraped through the component's ServiceMonitor.
       const pg = alert === 'PostgresConnectionsHigh';
-      const t = pg
-        ? { job: 'postgres', namespace: 'transcoding', service: 'postgres', endpoint: 'metrics', pod: 'postgres-0', container: 'exporter', instance: '10.42.0.60:9187' }
-        : { job: 'redis', namespace: 'transcoding', service: 'redis', endpoint: 'metrics', pod: 'redis-0', container: 'exporter', instance: '10.42.0.61:9121' };
+      const t: Labels = { ...componentTarget(rule), pod: `${rule.labels?.component ?? 'x'}-0`, container: 'exporter', instance: pg ? '10.42.0.60:9187' : '10.42.0.61:9121' };
       const max = 100;
       const used = (n: number): Series[] =>
         pg
           ? [gauge(B.pgConnections, { ...t, datid: '16384', datname: 'transcode' }, n - 5), gauge(B.pgConnections, { ...t, datid: '5', datname: 'postgres' }, 5), gauge(B.pgMaxConnections, { ...t, server: 'localhost:5432' }, max)]
           : [gauge(B.redisClients, t, n), gauge(B.redisMaxClients, t, max)];
-      return { fire: used(max * T.dbConnectionsRatio + 1), silent: used(max * T.dbConnectionsRatio), labels: { job: t.job }, at: '20m' };
+      return { fire: used(max * T.dbConnectionsRatio + 1), silent: used(max * T.dbConnectionsRatio), labels: { job: t.job! }, at: '20m' };
     }
     case 'PersistentVolumeFillingUp':
     case 'PersistentVolumeFull': {

@@ -1,6 +1,6 @@
 // Where alert rules ship and the check that keeps every shipped rule answerable on every cluster that receives it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMPONENTS } from '../../scripts/components/catalog.ts';
+import { COMPONENTS, componentByName, componentsFor } from '../../scripts/components/catalog.ts';
 import type { Component, K8sObject } from '../../scripts/components/component.ts';
 import { baseContextFor } from '../../scripts/components/placement.ts';
 import { alertClusters, checkRuleCoverage, componentAlertRules, liveTrafficAlertRules } from '../../scripts/monitoring/alert-rules.ts';
@@ -41,8 +41,8 @@ describe('checkRuleCoverage', () => {
     },
     {
       name: 'a fixed rule whose owner is not a component of the fleet',
-      components: (): Component[] => COMPONENTS.filter((c) => c.name !== 'redis'),
-      expected: /alert RedisConnectionsHigh: owner redis is not a component of the fleet/,
+      components: (): Component[] => COMPONENTS.filter((c) => c.name !== 'rabbitmq'),
+      expected: /alert TranscodeQueueDepthHigh: owner rabbitmq is not a component of the fleet/,
     },
   ])('reports $name', ({ components, expected }) => {
     const cs = components();
@@ -66,6 +66,25 @@ describe('rule objects', () => {
     expect(names(worker)).toContain('prod/transcode-worker-cpu-autoscaling-alerts');
     // The origin autoscales with an HPA, not KEDA: no KEDA series exist for it.
     expect(names(origin)).toEqual([]);
+  });
+
+  it('the RabbitMQ backlog alert ships only with ScaledObjects that have a rabbitmq trigger', () => {
+    const all = componentsFor(fleet);
+    const ctx = baseContextFor(fleet, all);
+    const backlog = (name: string): string[] =>
+      fleet.environments.flatMap((e) =>
+        liveTrafficAlertRules(ctx, componentByName(name, all), e)
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reads the rendered spec
+          .flatMap((o) => (o.spec as any).groups.flatMap((g: any) => g.rules))
+          .filter((r: { alert: string }) => r.alert === 'TranscodeWorkerQueueBacklog')
+          .map((r: { expr: string }) => `${e.name}: ${r.expr}`),
+      );
+    const worker = backlog('transcode-worker-cpu');
+    expect(worker).toContainEqual(expect.stringMatching(/^prod: .*scaledObject="transcode-worker-cpu", scaler="rabbitMQScaler"/));
+    for (const r of worker) expect(r).toMatch(/scaler="rabbitMQScaler"/);
+    // api-platform's workers scale on SQS and NATS JetStream: KEDA reports no rabbitMQScaler series for them.
+    expect(backlog('media-processor')).toEqual([]);
+    expect(backlog('data-export-worker')).toEqual([]);
   });
 
   it("a component's rules carry its name, namespace and the runbook of each alert", () => {

@@ -453,6 +453,18 @@ const CASES: readonly Case[] = [
     objects: dep('workloads/duplicate-env', (d) => (container(d).env = [{ name: 'MODE', value: 'a' }, { name: 'MODE', value: 'b' }])),
     object: depObject('workloads/duplicate-env'),
   },
+  {
+    rule: 'workloads/probe-port',
+    path: PROD,
+    objects: dep('workloads/probe-port', (d) => (container(d).readinessProbe = { httpGet: { path: '/ready', port: 'admin' } })),
+    object: depObject('workloads/probe-port'),
+  },
+  {
+    rule: 'workloads/mount-no-volume',
+    path: PROD,
+    objects: dep('workloads/mount-no-volume', (d) => (container(d).volumeMounts = [{ name: 'data', mountPath: '/var/lib/data' }])),
+    object: depObject('workloads/mount-no-volume'),
+  },
   { rule: 'resources/cpu-limit', path: PROD, objects: dep('resources/cpu-limit', (d) => (container(d).resources.limits.cpu = '1')), object: depObject('resources/cpu-limit') },
   { rule: 'availability/spread', path: PROD, objects: dep('availability/spread', (d) => delete podSpec(d).topologySpreadConstraints), object: depObject('availability/spread') },
   // Domain.

@@ -31,7 +31,8 @@ describe('Argo CD wiring (default fleet)', async () => {
 
   it('has one ApplicationSet per stack and environment, and one per add-on', () => {
     expect(stackSets.map((a) => a.metadata.name).sort()).toEqual(
-      ['monitoring', 'streaming', 'transcoding'].flatMap((s) => ['dev', 'prod', 'staging'].map((e) => `${s}-${e}`)).sort(),
+      // The built-in stacks and the shipped system (inventory/systems/api-platform.yaml), a stack of its own.
+      ['api-platform', 'monitoring', 'streaming', 'transcoding'].flatMap((s) => ['dev', 'prod', 'staging'].map((e) => `${s}-${e}`)).sort(),
     );
     expect(addonSets.map((a) => a.metadata.name).sort()).toEqual(Object.keys(fleet.addons).map((n) => `addon-${n}`).sort());
   });
@@ -82,7 +83,7 @@ describe('Argo CD wiring (default fleet)', async () => {
 
   it('has no wildcard anywhere in an AppProject and nothing uses the default project', () => {
     const projects = ofKind('AppProject');
-    expect(projects.map((p) => p.metadata.name).sort()).toEqual(['argocd', 'bootstrap', 'monitoring', 'platform', 'streaming', 'transcoding']);
+    expect(projects.map((p) => p.metadata.name).sort()).toEqual(['api-platform', 'argocd', 'bootstrap', 'monitoring', 'platform', 'streaming', 'transcoding']);
     for (const p of projects) expect(strings(p).filter((s) => s.includes('*')), p.metadata.name).toEqual([]);
     for (const a of ofKind('Application')) expect(a.spec.project).not.toBe('default');
   });
@@ -168,7 +169,7 @@ describe('Argo CD wiring (default fleet)', async () => {
   it('with progressive sync on: one ApplicationSet per stack, RollingSync steps in promotion order, each environment\'s prune', () => {
     const progressive = objectsOf({ ...fleet, argocd: { ...fleet.argocd, progressiveSync: true } });
     const sets = [...progressive.values()].filter((o) => o?.kind === 'ApplicationSet' && o.metadata.labels['streamfleet.io/stack']);
-    expect(sets.map((s) => s.metadata.name).sort()).toEqual(['monitoring', 'streaming', 'transcoding']);
+    expect(sets.map((s) => s.metadata.name).sort()).toEqual(['api-platform', 'monitoring', 'streaming', 'transcoding']);
     for (const s of sets) {
       const steps = s.spec.strategy.rollingSync.steps;
       expect(steps.map((st: Obj) => st.matchExpressions[0].values[0])).toEqual(['dev', 'staging', 'prod']);

@@ -44,7 +44,12 @@ describe('CODEOWNERS', async () => {
     ['clusters/prod-eu-west-1/streaming/kustomization.yaml', ['@acme-media/platform']],
     ['overlays/prod/streaming/rtmp-origin/kustomization.yaml', ['@acme-media/platform']],
     ['inventory/environments/prod.yaml', ['@acme-media/platform']],
-    ['inventory/environments/dev.yaml', ['@acme-media/streaming', '@acme-media/transcoding', '@acme-media/sre', '@acme-media/platform']],
+    ['inventory/environments/dev.yaml', ['@acme-media/streaming', '@acme-media/transcoding', '@acme-media/sre', '@acme-media/api-platform', '@acme-media/platform']],
+    // A system's team (its file's `owners`) owns the file and its stack's paths outside protected environments.
+    ['inventory/systems/api-platform.yaml', ['@acme-media/api-platform', '@acme-media/platform']],
+    ['overlays/staging/api-platform/api-service/kustomization.yaml', ['@acme-media/api-platform', '@acme-media/platform']],
+    ['clusters/dev-k3d/api-platform/kustomization.yaml', ['@acme-media/api-platform', '@acme-media/platform']],
+    ['overlays/prod/api-platform/api-service/kustomization.yaml', ['@acme-media/platform']],
     ['apps/streaming-prod-applicationset.yaml', ['@acme-media/platform']],
     ['README.md', ['@acme-media/platform']],
   ])('%s is owned by %j', (path, owners) => {

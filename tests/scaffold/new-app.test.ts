@@ -33,6 +33,8 @@ describe('pnpm new app', () => {
     ['privileged port', ['app', 'streaming/ads', '--image', 'ghcr.io/acme/ads:1.0.0', '--port', '80'], /apps\.ads\.port: .*1024/],
     ['bad name', ['app', 'streaming/Ads_1', '--image', 'ghcr.io/acme/ads:1.0.0', '--port', '8080'], /DNS-1123/],
     ['built-in name', ['app', 'streaming/edge-cache', '--image', 'ghcr.io/acme/edge:1.0.0', '--port', '8080'], /edge-cache/],
+    // A shared image runs the environments' pins: the requested tag must not be replaced silently.
+    ['tag the fleet pins differently', ['app', 'transcoding/session-cache', '--image', 'docker.io/library/redis:7.0.0', '--port', '8080'], /fleet image "redis", pinned to "7\.4\.2" in dev.*not "7\.0\.0"/],
   ])('refuses a %s with exit 2 and writes nothing', async (_, args, message) => {
     const r = await run(...args);
     expect(r.code).toBe(2);
@@ -44,6 +46,9 @@ describe('pnpm new app', () => {
     const r = await run('app', 'streaming/ad-insertion', '--image', 'ghcr.io/acme-media/ad-insertion:1.10', '--port', '8080', '--public');
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('+ base/streaming/ad-insertion/ad-insertion-deployment.yaml');
+    // The Service listens on the app's port (8080), not 80: `ad-insertion:8080` connects.
+    const svc = await readFile(join(root, 'base', 'streaming', 'ad-insertion', 'ad-insertion-service.yaml'), 'utf8');
+    expect(svc).toMatch(/- name: http\n {6}port: 8080\n {6}protocol: TCP\n {6}targetPort: http\n/);
     // Its public host joins each cluster's own objects: an Ingress on dev, a route on the mesh gateway elsewhere.
     expect(r.out).toContain('~ clusters/prod-eu-west-1/streaming/cluster-resources.yaml');
     const dev = await readFile(join(root, 'clusters', 'dev-k3d', 'streaming', 'cluster-resources.yaml'), 'utf8');

@@ -10,7 +10,7 @@ describe('renderFleetBuilds', () => {
   afterAll(async () => fleet.dispose());
 
   it('builds every cluster stack and applies inventory edits', () => {
-    expect(fleet.builds.size).toBe(19); // 14 cluster stacks + 5 clusters' platform config
+    expect(fleet.builds.size).toBe(23); // 14 built-in cluster stacks + 4 of the api-platform system + 5 clusters' platform config
     expect(fleet.find('dev-k3d', 'streaming', 'Deployment', 'rtmp-origin').spec?.replicas).toBe(2);
   });
 

@@ -1,6 +1,6 @@
 // The OpenTelemetry collector every app exports traces to (endpoint in scripts/components/telemetry.ts): it
 // receives OTLP over gRPC and HTTP from every stack namespace, batches, and forwards to Tempo.
-import { STACKS } from '../../inventory/schema.ts';
+import { allStacks } from '../../model/fleet.ts';
 import type { BaseContext, Component, K8sObject } from '../component.ts';
 import { configChecksumAnnotation, configMap, deployment, emptyDir, podDisruptionBudget, restrictedContainer, service, toK8sResources } from '../builders.ts';
 import { serviceMonitor } from '../monitors.ts';
@@ -118,7 +118,7 @@ const base = (ctx: BaseContext): K8sObject[] => {
       namespace: NAMESPACE,
       rules: [
         // Every stack namespace exports traces (their allow-otlp-egress policies are the other half).
-        { from: STACKS.map((s) => fromNamespace(stackNamespace(s))), ports: [OTLP_GRPC_PORT, OTLP_HTTP_PORT] },
+        { from: allStacks(ctx.fleet).map((s) => fromNamespace(stackNamespace(s))), ports: [OTLP_GRPC_PORT, OTLP_HTTP_PORT] },
         { from: [fromNamespace(NAMESPACE)], ports: [METRICS_PORT] },
       ],
     }),

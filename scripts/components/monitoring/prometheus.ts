@@ -11,6 +11,7 @@ import { clusterMonitoringSettings, MONITORING_DEFAULTS } from '../../monitoring
 import type { BaseContext, ClusterContext, Component, JsonPatch, K8sObject } from '../component.ts';
 import { podDisruptionBudget, restrictedPod, service, serviceAccount, toK8sResources } from '../builders.ts';
 import { allowIngress, fromNamespace, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from '../network-policies.ts';
+import { kedaNamespace, kedaReadsPrometheus } from '../services/keda-triggers.ts';
 import { ALERTMANAGER } from './alertmanager.ts';
 
 export const PROMETHEUS = 'prometheus';
@@ -131,7 +132,17 @@ const baseObjects = (ctx: BaseContext): K8sObject[] => [
   allowIngress({
     app: PROMETHEUS,
     namespace: NAMESPACE,
-    rules: [{ from: [fromNamespace(INGRESS_NAMESPACE), fromNamespace(NAMESPACE)], ports: [PORT] }],
+    rules: [
+      {
+        from: [
+          fromNamespace(INGRESS_NAMESPACE),
+          fromNamespace(NAMESPACE),
+          // KEDA's operator runs the queries of system services' `prometheus` triggers (services/keda-triggers.ts).
+          ...(kedaReadsPrometheus(ctx.fleet) ? [fromNamespace(kedaNamespace(ctx.fleet))] : []),
+        ],
+        ports: [PORT],
+      },
+    ],
   }),
   // Prometheus scrapes every namespace and talks to the API server for discovery.
   {

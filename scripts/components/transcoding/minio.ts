@@ -15,6 +15,16 @@ import { QUEUE_CONSUMERS } from './rabbitmq.ts';
 const NAMESPACE = stackNamespace('transcoding');
 const UID = 1000;
 
+// Shared with the minio preset of declared systems (services/presets/minio.ts).
+/** The uid MinIO runs as: the image sets no USER (image catalog: minio/minio Dockerfile.release). */
+export const MINIO_UID = UID;
+export const MINIO_DATA_DIR = '/data';
+/** Certificates in a writable scratch dir: the default (~/.minio/certs) is on the read-only root. */
+export const MINIO_ARGS = ['server', MINIO_DATA_DIR, '--address', `:${MINIO_PORT}`, '--certs-dir', '/tmp/certs'];
+/** Health endpoints on the S3 port: live once the process serves, ready once it can serve S3 requests. */
+export const MINIO_LIVE_PATH = '/minio/health/live';
+export const MINIO_READY_PATH = '/minio/health/ready';
+
 const defaults = {
   replicas: 1,
   resources: { requests: { cpu: '100m', memory: '256Mi', 'ephemeral-storage': '128Mi' }, limits: { memory: '1Gi', 'ephemeral-storage': '512Mi' } },
@@ -95,17 +105,16 @@ const base = (ctx: BaseContext): K8sObject[] => [
       {
         name: 'minio',
         image: ctx.repository('minio'),
-        // Certificates in a writable scratch dir: the default (~/.minio/certs) is on the read-only root.
-        args: ['server', '/data', '--address', `:${MINIO_PORT}`, '--certs-dir', '/tmp/certs'],
+        args: [...MINIO_ARGS],
         env: [secretEnv(MINIO, 'MINIO_ROOT_USER', CREDENTIALS.s3AccessKey), secretEnv(MINIO, 'MINIO_ROOT_PASSWORD', CREDENTIALS.s3SecretKey)],
         ports: [{ name: 's3', containerPort: MINIO_PORT, protocol: 'TCP' }],
-        startupProbe: { httpGet: { path: '/minio/health/live', port: 's3' }, periodSeconds: 5, failureThreshold: 30 },
-        readinessProbe: { httpGet: { path: '/minio/health/ready', port: 's3' }, periodSeconds: 10 },
-        livenessProbe: { httpGet: { path: '/minio/health/live', port: 's3' }, periodSeconds: 20, failureThreshold: 6 },
+        startupProbe: { httpGet: { path: MINIO_LIVE_PATH, port: 's3' }, periodSeconds: 5, failureThreshold: 30 },
+        readinessProbe: { httpGet: { path: MINIO_READY_PATH, port: 's3' }, periodSeconds: 10 },
+        livenessProbe: { httpGet: { path: MINIO_LIVE_PATH, port: 's3' }, periodSeconds: 20, failureThreshold: 6 },
         resources: toK8sResources(defaults.resources),
         securityContext: restrictedContainer(),
         volumeMounts: [
-          { name: 'data', mountPath: '/data' },
+          { name: 'data', mountPath: MINIO_DATA_DIR },
           { name: 'tmp', mountPath: '/tmp' },
         ],
       },

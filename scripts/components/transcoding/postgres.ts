@@ -1,6 +1,8 @@
 // Postgres: job and asset metadata of the transcoding API. One StatefulSet (primary only: HA Postgres is what the
 // managed service in prod is for), a metrics exporter sidecar, and the nightly backup. Not rendered where the
 // inventory points the stack at a managed database.
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { BaseContext, ClusterContext, Component, JsonPatch, K8sObject } from '../component.ts';
 import { emptyDir, podDisruptionBudget, restrictedContainer, service, toK8sResources } from '../builders.ts';
 import { serviceMonitor } from '../monitors.ts';
@@ -15,6 +17,40 @@ import { TRANSCODE_API } from './transcode-api.ts';
 const NAMESPACE = stackNamespace('transcoding');
 const EXPORTER_PORT = 9187;
 const UID = 999;
+
+// The image facts below are shared with the postgres preset of declared systems (services/presets/postgres.ts).
+/** The image's own user (image catalog: docker-library/postgres 17/bookworm/Dockerfile, uid 999). */
+export const POSTGRES_UID = UID;
+/** postgres_exporter's listen port (image catalog: prometheus-community/postgres_exporter @ v0.16.0 : Dockerfile EXPOSE 9187). */
+export const POSTGRES_EXPORTER_PORT = EXPORTER_PORT;
+/** Mount point of the data volume (the image's PGDATA). */
+export const POSTGRES_DATA_DIR = '/var/lib/postgresql/data';
+/** A subdirectory: the volume root holds lost+found, which initdb refuses. */
+export const POSTGRES_PGDATA = `${POSTGRES_DATA_DIR}/pgdata`;
+/** Unix socket and lock file directory the server writes (on a read-only root it must be a volume). */
+export const POSTGRES_SOCKET_DIR = '/var/run/postgresql';
+/** Server settings on the command line (the preset's default too). */
+export const POSTGRES_ARGS = ['-c', 'max_connections=200', '-c', 'listen_addresses=*'];
+/** Exits 0 once the server accepts TCP connections (no credentials needed). */
+export const PG_ISREADY = ['pg_isready', '-h', '127.0.0.1', '-p', String(POSTGRES_PORT)] as const;
+/** Readiness: accepting connections for the configured user and database (the shell expands $POSTGRES_USER). */
+export const pgReadyCommand = (database: string): string[] => [
+  '/bin/sh',
+  '-c',
+  `pg_isready -h 127.0.0.1 -p ${POSTGRES_PORT} -U "$POSTGRES_USER" -d ${database}`,
+];
+
+/** The exporter sidecar, reading `database` on the pod's own server with the user and password the env vars give. */
+export const postgresExporter = (s: { image: string; database: string; user: IEnvVar; password: IEnvVar }): IContainer => ({
+  name: 'exporter',
+  image: s.image,
+  env: [{ name: 'DATA_SOURCE_URI', value: `127.0.0.1:${POSTGRES_PORT}/${s.database}?sslmode=disable` }, s.user, s.password],
+  ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
+  readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10 },
+  livenessProbe: { httpGet: { path: '/', port: 'metrics' }, periodSeconds: 20 },
+  resources: toK8sResources({ requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
+  securityContext: restrictedContainer(),
+});
 
 /** Exporter metrics the monitoring stack may query (postgres_exporter names). */
 export const POSTGRES_METRICS = ['pg_up', 'pg_stat_database_numbackends', 'pg_settings_max_connections', 'pg_database_size_bytes'] as const;
@@ -38,19 +74,18 @@ const base = (ctx: BaseContext): K8sObject[] => [
       {
         name: 'postgres',
         image: ctx.repository('postgres'),
-        args: ['-c', 'max_connections=200', '-c', 'listen_addresses=*'],
+        args: [...POSTGRES_ARGS],
         env: [
           { name: 'POSTGRES_DB', value: DATABASE },
-          // A subdirectory: the volume root holds lost+found, which initdb refuses.
-          { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+          { name: 'PGDATA', value: POSTGRES_PGDATA },
           secretEnv(POSTGRES, 'POSTGRES_USER', CREDENTIALS.postgresUser),
           secretEnv(POSTGRES, 'POSTGRES_PASSWORD', CREDENTIALS.postgresPassword),
         ],
         ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
         // initdb or crash recovery can take minutes on a large volume.
-        startupProbe: { exec: { command: ['pg_isready', '-h', '127.0.0.1', '-p', String(POSTGRES_PORT)] }, periodSeconds: 5, failureThreshold: 60 },
+        startupProbe: { exec: { command: [...PG_ISREADY] }, periodSeconds: 5, failureThreshold: 60 },
         readinessProbe: {
-          exec: { command: ['/bin/sh', '-c', `pg_isready -h 127.0.0.1 -p ${POSTGRES_PORT} -U "$POSTGRES_USER" -d ${DATABASE}`] },
+          exec: { command: pgReadyCommand(DATABASE) },
           periodSeconds: 10,
           timeoutSeconds: 5,
         },
@@ -58,25 +93,17 @@ const base = (ctx: BaseContext): K8sObject[] => [
         resources: toK8sResources(defaults.resources),
         securityContext: restrictedContainer(),
         volumeMounts: [
-          { name: 'data', mountPath: '/var/lib/postgresql/data' },
-          { name: 'run', mountPath: '/var/run/postgresql' },
+          { name: 'data', mountPath: POSTGRES_DATA_DIR },
+          { name: 'run', mountPath: POSTGRES_SOCKET_DIR },
           { name: 'tmp', mountPath: '/tmp' },
         ],
       },
-      {
-        name: 'exporter',
+      postgresExporter({
         image: ctx.repository('postgres-exporter'),
-        env: [
-          { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${POSTGRES_PORT}/${DATABASE}?sslmode=disable` },
-          secretEnv(POSTGRES, 'DATA_SOURCE_USER', CREDENTIALS.postgresUser),
-          secretEnv(POSTGRES, 'DATA_SOURCE_PASS', CREDENTIALS.postgresPassword),
-        ],
-        ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
-        readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10 },
-        livenessProbe: { httpGet: { path: '/', port: 'metrics' }, periodSeconds: 20 },
-        resources: toK8sResources({ requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
-        securityContext: restrictedContainer(),
-      },
+        database: DATABASE,
+        user: secretEnv(POSTGRES, 'DATA_SOURCE_USER', CREDENTIALS.postgresUser),
+        password: secretEnv(POSTGRES, 'DATA_SOURCE_PASS', CREDENTIALS.postgresPassword),
+      }),
     ],
     volumes: [emptyDir('run', '16Mi'), emptyDir('tmp', '256Mi')],
   }),

@@ -18,6 +18,20 @@ import { TRANSCODE_API } from './transcode-api.ts';
 const NAMESPACE = stackNamespace('transcoding');
 const PROMETHEUS_PORT = 15692;
 const UID = 999;
+
+// Shared with the rabbitmq preset of declared systems (services/presets/rabbitmq.ts).
+/** The image's own user (image catalog: docker-library/rabbitmq 4.0/ubuntu/Dockerfile, uid 999). */
+export const RABBITMQ_UID = UID;
+/** rabbitmq_prometheus' listen port (`prometheus.tcp.port` in RABBITMQ_CONF). */
+export const RABBITMQ_PROMETHEUS_PORT = PROMETHEUS_PORT;
+/** Data directory, also HOME (the Erlang cookie lives there). */
+export const RABBITMQ_DATA_DIR = '/var/lib/rabbitmq';
+export const RABBITMQ_CONFIG_DIR = '/etc/rabbitmq';
+/** A stable node name: the data directory is named after it. */
+export const RABBITMQ_NODENAME = 'rabbit@localhost';
+/** Readiness: the node accepts connections on its listeners; liveness: the node's runtime answers. */
+export const RABBITMQ_READY_COMMAND = ['rabbitmq-diagnostics', '-q', 'check_port_connectivity'] as const;
+export const RABBITMQ_LIVE_COMMAND = ['rabbitmq-diagnostics', '-q', 'ping'] as const;
 /** Namespace of the KEDA operator, which reads queue depths from the management API (HTTP), not over AMQP. */
 export const KEDA_NAMESPACE = 'keda';
 /** Apps consuming queues; the NetworkPolicy admits exactly these. */
@@ -38,7 +52,8 @@ const defaults = {
   resources: { requests: { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '256Mi' }, limits: { memory: '1Gi', 'ephemeral-storage': '1Gi' } },
 };
 
-const CONF = [
+/** rabbitmq.conf, shared with the rabbitmq preset. */
+export const RABBITMQ_CONF = [
   `listeners.tcp.default = ${RABBITMQ_PORT}`,
   `prometheus.tcp.port = ${PROMETHEUS_PORT}`,
   // Checked: rabbitmq/rabbitmq-server @ v4.0.5 : deps/rabbitmq_management/priv/schema/rabbitmq_management.schema.
@@ -60,7 +75,7 @@ const CONF = [
 // The plain image ships every tier-1 plugin; its -management variant only enables this one on top of it.
 // Checked: docker-library/rabbitmq @ 16db9e1 (Update 4.0 to 4.0.5) : 4.0/ubuntu/Dockerfile (generic-unix tarball,
 // enables rabbitmq_prometheus), 4.0/ubuntu/management/Dockerfile (`FROM rabbitmq:4.0`, enable rabbitmq_management).
-const PLUGINS = '[rabbitmq_management,rabbitmq_prometheus].\n';
+export const RABBITMQ_PLUGINS = '[rabbitmq_management,rabbitmq_prometheus].\n';
 
 type Endpoint = NonNullable<NonNullable<IServiceMonitor['spec']>['endpoints']>[number];
 
@@ -76,7 +91,7 @@ const monitor = (): K8sObject => {
 
 const base = (ctx: BaseContext): K8sObject[] => [
   appCredentials(RABBITMQ, [CREDENTIALS.amqpUser, CREDENTIALS.amqpPassword]),
-  configMap({ name: `${RABBITMQ}-config`, namespace: NAMESPACE, stack: 'transcoding', app: RABBITMQ, data: { enabled_plugins: PLUGINS, 'rabbitmq.conf': CONF } }),
+  configMap({ name: `${RABBITMQ}-config`, namespace: NAMESPACE, stack: 'transcoding', app: RABBITMQ, data: { enabled_plugins: RABBITMQ_PLUGINS, 'rabbitmq.conf': RABBITMQ_CONF } }),
   statefulSet({
     name: RABBITMQ,
     namespace: NAMESPACE,
@@ -84,16 +99,15 @@ const base = (ctx: BaseContext): K8sObject[] => [
     uid: UID,
     // Let the node flush queue indices and close connections cleanly (consumers then reconnect and redeliver).
     terminationGracePeriodSeconds: 120,
-    podAnnotations: configChecksumAnnotation(CONF, PLUGINS),
+    podAnnotations: configChecksumAnnotation(RABBITMQ_CONF, RABBITMQ_PLUGINS),
     claims: [{ name: 'data', size: '10Gi' }],
     containers: [
       {
         name: 'rabbitmq',
         image: ctx.repository('rabbitmq'),
         env: [
-          // A stable node name: the data directory is named after it.
-          { name: 'RABBITMQ_NODENAME', value: 'rabbit@localhost' },
-          { name: 'HOME', value: '/var/lib/rabbitmq' },
+          { name: 'RABBITMQ_NODENAME', value: RABBITMQ_NODENAME },
+          { name: 'HOME', value: RABBITMQ_DATA_DIR },
           secretEnv(RABBITMQ, 'RABBITMQ_DEFAULT_USER', CREDENTIALS.amqpUser),
           secretEnv(RABBITMQ, 'RABBITMQ_DEFAULT_PASS', CREDENTIALS.amqpPassword),
         ],
@@ -103,13 +117,13 @@ const base = (ctx: BaseContext): K8sObject[] => [
           { name: 'management', containerPort: RABBITMQ_MANAGEMENT_PORT, protocol: 'TCP' },
         ],
         startupProbe: { tcpSocket: { port: 'amqp' }, periodSeconds: 5, failureThreshold: 60 },
-        readinessProbe: { exec: { command: ['rabbitmq-diagnostics', '-q', 'check_port_connectivity'] }, periodSeconds: 20, timeoutSeconds: 15 },
-        livenessProbe: { exec: { command: ['rabbitmq-diagnostics', '-q', 'ping'] }, periodSeconds: 30, timeoutSeconds: 15, failureThreshold: 6 },
+        readinessProbe: { exec: { command: [...RABBITMQ_READY_COMMAND] }, periodSeconds: 20, timeoutSeconds: 15 },
+        livenessProbe: { exec: { command: [...RABBITMQ_LIVE_COMMAND] }, periodSeconds: 30, timeoutSeconds: 15, failureThreshold: 6 },
         resources: toK8sResources(defaults.resources),
         securityContext: restrictedContainer(),
         volumeMounts: [
-          { name: 'data', mountPath: '/var/lib/rabbitmq' },
-          { name: 'config', mountPath: '/etc/rabbitmq', readOnly: true },
+          { name: 'data', mountPath: RABBITMQ_DATA_DIR },
+          { name: 'config', mountPath: RABBITMQ_CONFIG_DIR, readOnly: true },
           { name: 'tmp', mountPath: '/tmp' },
         ],
       },

@@ -1,5 +1,7 @@
 // Redis: job progress and API rate-limit state. Append-only persistence on a PVC, an exporter sidecar and the
 // nightly RDB backup. Not rendered where the inventory points the stack at a managed Redis.
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { BaseContext, ClusterContext, Component, JsonPatch, K8sObject } from '../component.ts';
 import { configMap, emptyDir, podDisruptionBudget, restrictedContainer, service, toK8sResources } from '../builders.ts';
 import { serviceMonitor } from '../monitors.ts';
@@ -33,7 +35,8 @@ const defaults = {
   resources: { requests: { cpu: '100m', memory: '256Mi', 'ephemeral-storage': '128Mi' }, limits: { memory: '512Mi', 'ephemeral-storage': '512Mi' } },
 };
 
-const REDIS_CONF = [
+/** redis.conf, shared with the redis preset of declared systems (services/presets/redis.ts). */
+export const REDIS_CONF = [
   'bind 0.0.0.0',
   'port 6379',
   'dir /data',
@@ -45,6 +48,31 @@ const REDIS_CONF = [
   'maxclients 10000',
   '',
 ].join('\n');
+
+// Image facts shared with the redis preset (services/presets/redis.ts).
+/** The image's own user (image catalog: redis/docker-library-redis 7.4/debian/Dockerfile, uid 999). */
+export const REDIS_UID = UID;
+/** redis_exporter's listen port (image catalog: oliver006/redis_exporter @ v1.67.0 : Dockerfile EXPOSE 9121). */
+export const REDIS_EXPORTER_PORT = EXPORTER_PORT;
+/** Where REDIS_CONF is mounted, and the data directory it names (`dir`). */
+export const REDIS_CONF_PATH = '/etc/redis/redis.conf';
+export const REDIS_DATA_DIR = '/data';
+/** The variable holding the password: redis-server reads it from the command line, redis-cli from the environment. */
+export const REDIS_PASSWORD_ENV = 'REDISCLI_AUTH';
+/** The password comes from the Secret at start; redis.conf stays a plain, reviewable ConfigMap. */
+export const REDIS_COMMAND = ['/bin/sh', '-c', `exec redis-server ${REDIS_CONF_PATH} --requirepass "$${REDIS_PASSWORD_ENV}"`];
+
+/** The exporter sidecar, reading the pod's own server with the password `password` gives (as REDIS_PASSWORD). */
+export const redisExporter = (s: { image: string; password: IEnvVar }): IContainer => ({
+  name: 'exporter',
+  image: s.image,
+  env: [{ name: 'REDIS_ADDR', value: `redis://127.0.0.1:${REDIS_PORT}` }, s.password],
+  ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
+  readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10 },
+  livenessProbe: { httpGet: { path: '/health', port: 'metrics' }, periodSeconds: 20 },
+  resources: toK8sResources({ requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
+  securityContext: restrictedContainer(),
+});
 
 const base = (ctx: BaseContext): K8sObject[] => [
   appCredentials(REDIS, [CREDENTIALS.redisPassword]),
@@ -60,9 +88,8 @@ const base = (ctx: BaseContext): K8sObject[] => [
       {
         name: 'redis',
         image: ctx.repository('redis'),
-        // The password comes from the Secret at start; redis.conf stays a plain, reviewable ConfigMap.
-        command: ['/bin/sh', '-c', 'exec redis-server /etc/redis/redis.conf --requirepass "$REDISCLI_AUTH"'],
-        env: [secretEnv(REDIS, 'REDISCLI_AUTH', CREDENTIALS.redisPassword)],
+        command: [...REDIS_COMMAND],
+        env: [secretEnv(REDIS, REDIS_PASSWORD_ENV, CREDENTIALS.redisPassword)],
         ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
         // Replaying a large AOF takes a while.
         startupProbe: { tcpSocket: { port: 'redis' }, periodSeconds: 5, failureThreshold: 60 },
@@ -71,21 +98,12 @@ const base = (ctx: BaseContext): K8sObject[] => [
         resources: toK8sResources(defaults.resources),
         securityContext: restrictedContainer(),
         volumeMounts: [
-          { name: 'data', mountPath: '/data' },
+          { name: 'data', mountPath: REDIS_DATA_DIR },
           { name: 'config', mountPath: '/etc/redis', readOnly: true },
           { name: 'tmp', mountPath: '/tmp' },
         ],
       },
-      {
-        name: 'exporter',
-        image: ctx.repository('redis-exporter'),
-        env: [{ name: 'REDIS_ADDR', value: `redis://127.0.0.1:${REDIS_PORT}` }, secretEnv(REDIS, 'REDIS_PASSWORD', CREDENTIALS.redisPassword)],
-        ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
-        readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10 },
-        livenessProbe: { httpGet: { path: '/health', port: 'metrics' }, periodSeconds: 20 },
-        resources: toK8sResources({ requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
-        securityContext: restrictedContainer(),
-      },
+      redisExporter({ image: ctx.repository('redis-exporter'), password: secretEnv(REDIS, 'REDIS_PASSWORD', CREDENTIALS.redisPassword) }),
     ],
     volumes: [{ name: 'config', configMap: { name: `${REDIS}-config` } }, emptyDir('tmp', '64Mi')],
   }),

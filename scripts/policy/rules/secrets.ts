@@ -23,11 +23,18 @@ const SECRET_VALUES: ReadonlyArray<{ re: RegExp; what: string; needs?: string }>
   { re: /\b(password|passwd|secret|api[_-]?key|token)\s*[:=]\s*["']?[^\s"'$<{]{6,}/i, what: 'a password assignment' },
 ];
 
+/**
+ * A setting that names how a credential works, not the credential (`MINIO_PROMETHEUS_AUTH_TYPE: public`,
+ * `PASSWORD_MODE`): the secret word is followed by TYPE, MODE or METHOD at the end of the name. Its value is still
+ * checked against SECRET_VALUES.
+ */
+const SETTING_OF_SECRET = /(PASS(WORD|WD)?|SECRET|TOKEN|AUTH)[_.-](TYPE|MODE|METHOD)$/i;
+
 /** Why a name/value pair looks secret, or undefined. */
 export const secretLiteral = (name: string, value: string): string | undefined => {
   if (value.trim().length === 0) return undefined;
   for (const { re, what, needs } of SECRET_VALUES) if ((needs === undefined || value.includes(needs)) && re.test(value)) return `value looks like ${what}`;
-  if (SECRET_NAME.test(name) && !value.includes('\n')) return `${name} holds a literal value`;
+  if (SECRET_NAME.test(name) && !SETTING_OF_SECRET.test(name) && !value.includes('\n')) return `${name} holds a literal value`;
   return undefined;
 };
 

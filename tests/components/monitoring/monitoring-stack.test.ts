@@ -250,7 +250,7 @@ describe('tracing', () => {
       expect(svc.ports.map((p: any) => p.port)).toEqual(expect.arrayContaining([OTLP_GRPC_PORT, OTLP_HTTP_PORT]));
       const np = rendered.find(c, 'monitoring', 'NetworkPolicy', `${OTEL_COLLECTOR}-ingress`).spec as any;
       const rule = np.ingress.find((r: any) => r.ports.some((p: any) => p.port === OTLP_GRPC_PORT));
-      expect(rule.from.map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']).sort()).toEqual([...STACKS].sort());
+      expect(rule.from.map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']).sort()).toEqual([...STACKS, ...fleet.systems.map((sys) => sys.name)].sort());
       expect(rule.ports.map((p: any) => p.port).sort()).toEqual([OTLP_GRPC_PORT, OTLP_HTTP_PORT]);
       const config = rendered.find(c, 'monitoring', 'ConfigMap', `${OTEL_COLLECTOR}-config`).data!['config.yaml']!;
       expect(config).toContain('endpoint: tempo.monitoring.svc.cluster.local:4317');
