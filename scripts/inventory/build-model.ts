@@ -13,7 +13,7 @@ import {
 } from './schema.ts';
 import type { AppSettings } from './schema.ts';
 import type { ServiceSpec, SystemFile } from './system-schema.ts';
-import { placementAdmits, type Cluster, type Environment, type Fleet, type System } from '../model/fleet.ts';
+import { placedInEnvironment, placementAdmits, type Cluster, type Environment, type Fleet, type System } from '../model/fleet.ts';
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -104,7 +104,7 @@ export function buildFleet(input: ModelInput): Fleet {
     // A system's per-environment settings join the environment's apps: overlays read one place for every component.
     const services = systems.flatMap((sys) =>
       Object.entries(sys.services)
-        .filter(([, svc]) => placementAdmits(sys.placement, { name: '', environment: name, capabilities: [] }, 'environment') && placementAdmits(svc.placement, { name: '', environment: name, capabilities: [] }, 'environment'))
+        .filter(([, svc]) => placedInEnvironment([sys.placement, svc.placement], name))
         .map(([svcName, svc]) => [svcName, serviceSettings(svc, name)] as const),
     );
     return [services.length === 0 ? env : { ...env, apps: byKey({ ...env.apps, ...Object.fromEntries(services) }) }];

@@ -45,14 +45,14 @@ const strict = { additionalProperties: false } as const;
  * Every inventory file's first field. The loader checks the range itself before the schema runs (a newer or older
  * format gets one clear issue, not a list of unknown fields), so ajv sees only readable versions.
  */
-const SchemaVersion = Type.Integer({
+export const SchemaVersion = Type.Integer({
   minimum: OLDEST_SCHEMA_VERSION,
   maximum: SCHEMA_VERSION,
   description: `Inventory format version of this file (this streamfleet reads ${OLDEST_SCHEMA_VERSION}–${SCHEMA_VERSION})`,
 });
 
 /** A string enum as plain JSON Schema `enum` (one clear ajv error), typed as the literal union. */
-const StringEnum = <T extends readonly string[]>(values: T, options: { description?: string } = {}): TUnsafe<T[number]> =>
+export const StringEnum = <T extends readonly string[]>(values: T, options: { description?: string } = {}): TUnsafe<T[number]> =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
 const Quantity = Type.String({ pattern: QUANTITY, description: 'Kubernetes quantity, quoted: "250m", "1", "512Mi"' });
@@ -278,7 +278,7 @@ export const ArgoCdSchema = Type.Object(
   strict,
 );
 
-const GitHubOwner = Type.String({ pattern: '^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?$', description: 'GitHub user or @org/team' });
+export const GitHubOwner = Type.String({ pattern: '^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?$', description: 'GitHub user or @org/team' });
 
 export const OwnersSchema = Type.Object(
   {

@@ -14,7 +14,7 @@ import { checkPlacement } from './service-checks/placement.ts';
 import { checkPorts } from './service-checks/ports.ts';
 import { checkScaling } from './service-checks/scaling.ts';
 import { checkVolumes } from './service-checks/volumes.ts';
-import { placementAdmits } from '../model/fleet.ts';
+import { placedInEnvironment } from '../model/fleet.ts';
 
 export interface ServiceCheckInput {
   readonly system: SystemInput;
@@ -29,10 +29,7 @@ export interface ServiceCheckInput {
 
 /** The environments both placements admit: the same rule build-model.ts applies to per-environment settings. */
 export const environmentsOf = (system: ServiceSpec['placement'], service: ServiceSpec['placement'], environments: readonly string[]): string[] =>
-  environments.filter((environment) => {
-    const at = { name: '', environment, capabilities: [] };
-    return placementAdmits(system, at, 'environment') && placementAdmits(service, at, 'environment');
-  });
+  environments.filter((environment) => placedInEnvironment([system, service], environment));
 
 export function checkService(input: ServiceCheckInput): void {
   const file = input.system.value;

@@ -3,7 +3,7 @@
 // ajv read and the TypeScript types the compiler (scripts/components/services/) reads, so they cannot drift.
 // Semantic rules the schema cannot say (a probe naming an unknown port, a database without a volume) live in
 // system-checks.ts and report file, line and field like the schema's own issues.
-import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import {
   AppSettingsSchema,
   AutoscalingSchema,
@@ -12,15 +12,15 @@ import {
   DNS1035_LABEL,
   DNS1123_LABEL,
   DNS1123_SUBDOMAIN,
+  GitHubOwner,
   QUANTITY,
   ResourcesSchema,
+  SchemaVersion,
+  StringEnum,
 } from './schema.ts';
-import { OLDEST_SCHEMA_VERSION, SCHEMA_VERSION } from './schema-version.ts';
 
 const strict = { additionalProperties: false } as const;
 
-const StringEnum = <T extends readonly string[]>(values: T, options: { description?: string } = {}): TUnsafe<T[number]> =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
 const Quantity = (description: string) => Type.String({ pattern: QUANTITY, description: `${description}; a Kubernetes quantity, quoted ("10Gi")` });
 
@@ -354,15 +354,10 @@ export const ServiceSchema = Type.Object(
   { ...strict, description: 'One service of the system' },
 );
 
-const GitHubOwner = Type.String({ pattern: '^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?$', description: 'GitHub user or @org/team' });
 
 export const SystemFileSchema = Type.Object(
   {
-    schemaVersion: Type.Integer({
-      minimum: OLDEST_SCHEMA_VERSION,
-      maximum: SCHEMA_VERSION,
-      description: `Inventory format version of this file (this streamfleet reads ${OLDEST_SCHEMA_VERSION}–${SCHEMA_VERSION})`,
-    }),
+    schemaVersion: SchemaVersion,
     description: Type.String({ minLength: 1, description: 'What the system does (shown in its AppProject)' }),
     owners: Type.Optional(Type.Array(GitHubOwner, { minItems: 1, uniqueItems: true, description: 'Code owners of this file and the system\'s generated paths' })),
     placement: Type.Optional(PlacementSchema),

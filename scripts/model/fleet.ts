@@ -107,16 +107,19 @@ export interface System {
 /** The cluster facts a placement reads. */
 export type PlacedCluster = Pick<Cluster, 'name' | 'environment' | 'capabilities'>;
 
-/**
- * Whether a placement admits a cluster: every field given must match. `only: 'environment'` asks whether it admits
- * some cluster of that environment (the environment field alone).
- */
-export const placementAdmits = (p: Placement | undefined, c: PlacedCluster, only?: 'environment'): boolean =>
+/** Whether a placement admits a cluster: every field given must match. */
+export const placementAdmits = (p: Placement | undefined, c: PlacedCluster): boolean =>
   p === undefined ||
   ((p.environments === undefined || p.environments.includes(c.environment)) &&
-    (only === 'environment' ||
-      ((p.clusters === undefined || p.clusters.includes(c.name)) &&
-        (p.capabilities === undefined || p.capabilities.every((cap) => c.capabilities.includes(cap))))));
+    (p.clusters === undefined || p.clusters.includes(c.name)) &&
+    (p.capabilities === undefined || p.capabilities.every((cap) => c.capabilities.includes(cap))));
+
+/**
+ * Whether a system's service runs in an environment as far as the placements' `environments` say (its clusters and
+ * capabilities narrow further, per cluster): where its per-environment settings apply.
+ */
+export const placedInEnvironment = (placements: readonly (Placement | undefined)[], environment: string): boolean =>
+  placements.every((p) => p?.environments === undefined || p.environments.includes(environment));
 
 /** What the loader needs to know about the component catalog to cross-check the inventory. */
 export interface CatalogEntry {
