@@ -5,17 +5,10 @@ import type { CrossCheckInput, Report, SystemInput } from './cross-check-input.t
 import { issueAt, issueOnFile, validClusters } from './cross-check-input.ts';
 import { DNS1035_LABEL, STACKS } from './schema.ts';
 import type { ServiceSpec } from './system-schema.ts';
-import { PRESET_IMAGES } from './preset-images.ts';
+import { serviceImages } from './preset-images.ts';
 import { checkService } from './service-checks.ts';
 import { didYouMean } from './suggest.ts';
 import type { CatalogEntry } from '../model/fleet.ts';
-
-/** Fleet image names a service runs: its own (or its preset's) and its preset's sidecars. */
-export const serviceImages = (svc: ServiceSpec): string[] => {
-  const preset = svc.preset !== undefined ? PRESET_IMAGES[svc.preset] : undefined;
-  const main = svc.image ?? preset?.main;
-  return [...(main !== undefined ? [main] : []), ...(preset?.sidecars ?? [])];
-};
 
 /** The services of every system that passed the schema, as catalog entries of the system's stack. */
 export const systemCatalogEntries = (systems: readonly SystemInput[]): CatalogEntry[] =>

@@ -6,7 +6,7 @@ import { DNS1035_LABEL, STACKS } from '../inventory/schema.ts';
 import { SCHEMA_VERSION } from '../inventory/schema-version.ts';
 import { PRESET_IMAGES } from '../inventory/preset-images.ts';
 import { PRESETS, ServiceSchema, type PresetName, type ServiceSpec } from '../inventory/system-schema.ts';
-import { serviceImages } from '../inventory/system-checks.ts';
+import { serviceImages } from '../inventory/preset-images.ts';
 import { INVENTORY_DIR, SCHEMA_DIR, SYSTEMS_DIR } from '../lib/layout.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { insertMapEntry } from './yaml-insert.ts';

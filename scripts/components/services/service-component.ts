@@ -2,7 +2,7 @@
 // overlays (replicas, HPA or KEDA, resources, PDB patches), policy, monitors, network policies, diff and promotion.
 // Base: workload, Services, env ExternalSecret, config, claims, PDB, monitor, NetworkPolicies. Per cluster: the public
 // route and the load balancer (hosts and annotations are the cluster's); cluster patches: storage classes.
-import { PRESET_IMAGES } from '../../inventory/preset-images.ts';
+import { serviceImages } from '../../inventory/preset-images.ts';
 import type { Capability } from '../../inventory/schema.ts';
 import { placementAdmits } from '../../model/fleet.ts';
 import { podDisruptionBudget } from '../builders.ts';
@@ -20,10 +20,10 @@ import { DEFAULT_RESOURCES, mainImage, serviceAccountObjects, workloadKind, work
 /** Replicas of a service whose spec and preset say none. */
 export const DEFAULT_REPLICAS = 2;
 
-/** Fleet images the service runs: the main container's, then its preset's sidecars'. */
+/** Fleet images the service runs (the loader's view of the same spec, so pins and containers agree). */
 const imagesOf = (input: ServiceInput): ImageRef[] => {
-  const sidecars = input.spec.preset !== undefined ? PRESET_IMAGES[input.spec.preset].sidecars : [];
-  return [...new Set([mainImage(input), ...sidecars])].map((image) => ({ image, via: 'transformer' as const }));
+  mainImage(input); // a service with neither image nor preset is the loader's issue; reaching here is a bug
+  return serviceImages(input.spec).map((image) => ({ image, via: 'transformer' as const }));
 };
 
 /** Capabilities the system's and the service's placements ask for: the component is only rendered where they are. */
