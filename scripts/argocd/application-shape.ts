@@ -4,6 +4,7 @@
 // `application-shape.json` is derived from the Application CRD at the pinned Argo CD version by
 // `pnpm exec tsx scripts/argocd/build-application-shape.ts <application-crd.yaml>` (see its header).
 import { readFileSync } from 'node:fs';
+import { toolPath } from '../lib/tool-root.ts';
 
 /** s string, b bool, i integer, n number, q int-or-string, o opaque (RawExtension, JSON). */
 export type ScalarShape = 's' | 'b' | 'i' | 'n' | 'q' | 'o';
@@ -23,6 +24,6 @@ let cached: ApplicationShape | undefined;
 
 /** The committed shape of the pinned Argo CD's Application. */
 export const applicationShape = (): ApplicationShape => {
-  cached ??= JSON.parse(readFileSync(new URL('./application-shape.json', import.meta.url), 'utf8')) as ApplicationShape;
+  cached ??= JSON.parse(readFileSync(toolPath('scripts', 'argocd', 'application-shape.json'), 'utf8')) as ApplicationShape;
   return cached;
 };

@@ -6,6 +6,7 @@
 //   health-kinds.json (`_` in a group is a wildcard prefix, `_` as the kind matches every kind);
 // - resource.customizations.health.<group_kind> in argocd-cm adds more (the chart's `configs.cm`), passed in here.
 import { readFileSync } from 'node:fs';
+import { toolPath } from '../lib/tool-root.ts';
 
 const BUILT_IN = new Set([
   'apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet', 'apps/DaemonSet',
@@ -20,7 +21,7 @@ interface HealthKinds {
 
 let lua: HealthKinds | undefined;
 const luaKinds = (): HealthKinds => {
-  lua ??= JSON.parse(readFileSync(new URL('./health-kinds.json', import.meta.url), 'utf8')) as HealthKinds;
+  lua ??= JSON.parse(readFileSync(toolPath('scripts', 'argocd', 'health-kinds.json'), 'utf8')) as HealthKinds;
   return lua;
 };
 

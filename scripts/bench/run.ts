@@ -1,4 +1,4 @@
-// `pnpm bench [--sizes 10,100,1000] [--json FILE]`: synthesises fleets of N clusters in a temp folder and measures
+// `pnpm bench [--sizes 10,100,1000] [--json FILE] [--startup-only]`: measures CLI startup (bench/startup.ts), then synthesises fleets of N clusters in a temp folder and measures
 // `gen` (first run and no-op re-run), `validate` (cold and from the build cache), the throughput of everything
 // after Kustomize (parse + schema + policy), and the Kustomize floor in the same run, so results read as ratios.
 // Not a test: numbers depend on the machine. Results go to the README's Benchmarks section.
@@ -23,6 +23,7 @@ import { checkApplications } from '../policy/check-applications.ts';
 import { SchemaRegistry } from '../schemas/registry.ts';
 import { timeBuilds, writeFloorKustomization } from './floor.ts';
 import { median, quantile, round } from './stats.ts';
+import { measureReferences, measureStartup, startupMarkdown } from './startup.ts';
 import { writeSynthInventory } from './synth-fleet.ts';
 
 const DEFAULT_INVENTORY = join(import.meta.dirname, '..', '..', 'inventory');
@@ -256,7 +257,18 @@ const markdown = (engine: KustomizeEngine, floor: FloorResult, sizes: readonly S
 };
 
 const main = async (argv: string[]): Promise<number> => {
-  const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string' }, json: { type: 'string' }, keep: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { sizes: { type: 'string' }, json: { type: 'string' }, keep: { type: 'boolean' }, 'startup-only': { type: 'boolean' } },
+    strict: true,
+  });
+  process.stderr.write('bench: CLI startup\n');
+  const startup = measureStartup();
+  const startupText = startupMarkdown(startup, measureReferences());
+  if (values['startup-only'] === true) {
+    process.stdout.write(startupText);
+    return 0;
+  }
   const sizes = (values.sizes ?? '10,100,1000').split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--sizes takes cluster counts of at least 10, e.g. 10,100,1000');
   const engine = await detectEngine();
@@ -272,8 +284,8 @@ const main = async (argv: string[]): Promise<number> => {
       results.push(await benchSize(n, engine, values.keep === true));
     }
     const text = markdown(engine, floor, results, { ms: defaultRun.ms, ok: defaultRun.value === 0 });
-    process.stdout.write(text);
-    if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ floor, sizes: results, defaultFleetValidateMs: defaultRun.ms }, null, 2)}\n`);
+    process.stdout.write(`${startupText}\n${text}`);
+    if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ startup, floor, sizes: results, defaultFleetValidateMs: defaultRun.ms }, null, 2)}\n`);
     return 0;
   } finally {
     for (const dir of [work, ...scratch]) rmSync(dir, { recursive: true, force: true });

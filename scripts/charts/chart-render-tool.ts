@@ -6,9 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { TOOL_ROOT } from '../lib/tool-root.ts';
 
-const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+const REPO_ROOT = TOOL_ROOT;
 export const CHART_RENDER_SOURCES = join(REPO_ROOT, 'tools', 'chart-render');
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'streamfleet', 'chart-render');
 

@@ -9,19 +9,15 @@ import { parseArgs } from 'node:util';
 import { formatJson, formatText } from '../argocd/format.ts';
 import { listApplications } from '../argocd/list-applications.ts';
 import { CliError, ExitCode, UsageError } from '../lib/exit-codes.ts';
-import { processIo, type Io } from '../lib/io.ts';
-import { ARGOCD_DIR } from '../lib/layout.ts';
+import { processIo, progress, type Io } from '../lib/io.ts';
 import { isEntryPoint, runMain } from '../lib/run-main.ts';
+import { helpFor, usageFor } from './commands.ts';
 
 export { listApplications } from '../argocd/list-applications.ts';
 export type { ExpandResult } from '../argocd/types.ts';
 
-const USAGE = `usage: pnpm apps [--root DIR] [--format text|json] [--build]
-
-  --root DIR       repository root holding ${ARGOCD_DIR}/ (default: current directory)
-  --format FORMAT  text (default) or json
-  --build          also build every folder of this repository an Application syncs, with real Kustomize
-  -h, --help       show this help`;
+const USAGE = usageFor('apps');
+const HELP = helpFor('apps');
 
 interface AppsArgs {
   readonly root: string;
@@ -66,11 +62,14 @@ const checkRoot = (root: string): void => {
 const run = async (argv: string[], io: Io): Promise<number> => {
   const args = parse(argv);
   if (args.help) {
-    io.stdout(`${USAGE}\n`);
+    io.stdout(HELP);
     return ExitCode.Ok;
   }
   checkRoot(args.root);
+  // --build runs Kustomize once per Application: tens of seconds on a large fleet.
+  if (args.build) progress(io, 'expanding the ApplicationSets and building every Application with Kustomize…');
   const result = await listApplications(args.root, { build: args.build });
+  if (args.build) progress(io, `built ${result.applications.length} Applications`);
   io.stdout(args.format === 'json' ? formatJson(result) : formatText(result));
   return result.findings.length === 0 ? ExitCode.Ok : ExitCode.Findings;
 };

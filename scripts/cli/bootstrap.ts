@@ -19,15 +19,13 @@ import {
 } from '../lib/layout.ts';
 import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
+import { helpFor, usageFor } from './commands.ts';
 import { generate } from '../pipeline/generate.ts';
 import { ARGOCD_RELEASE, BOOTSTRAP_PROJECT, ROOT_APPLICATION } from '../render/argocd-bootstrap.ts';
 import type { Fleet } from '../model/fleet.ts';
 
-const USAGE = `usage: pnpm bootstrap --context HUB [--dry-run] [--root DIR]
-
-  --context HUB  kubeconfig context of the hub cluster that runs Argo CD
-  --dry-run      print the commands instead of running them
-  --root DIR     repository root (default: .)`;
+const USAGE = usageFor('bootstrap');
+const HELP = helpFor('bootstrap');
 
 /** The commands, as argument vectors, in the order they must run. */
 export const bootstrapCommands = (fleet: Fleet, context: string): string[][] => {
@@ -73,7 +71,7 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     USAGE,
   );
   if (values.help) {
-    io.stdout(`${USAGE}\n`);
+    io.stdout(HELP);
     return ExitCode.Ok;
   }
   if (!values.context) {

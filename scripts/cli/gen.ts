@@ -9,6 +9,8 @@ import type { Io } from '../lib/io.ts';
 import { APPS_DIR, INVENTORY_DIR } from '../lib/layout.ts';
 import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
+import { helpFor, usageFor } from './commands.ts';
+import { checkJson, formatDryRun, writeJson } from './gen-report.ts';
 import { generate } from '../pipeline/generate.ts';
 import { readPreviousAppSets } from '../pipeline/read-previous-appsets.ts';
 import { checkRemovalsBetween, formatAllowed, formatMoved, formatRefusal } from '../pipeline/removal-guard.ts';
@@ -18,17 +20,16 @@ import { installSignalHandlers, pendingSignal, signalExitCode } from '../writer/
 import { recoverInterruptedWrite } from '../writer/journal.ts';
 import { acquireTreeLock, type TreeLock } from '../writer/lock.ts';
 
-const USAGE = `usage: pnpm gen [--check] [--force] [--allow-removal APP]... [--inventory DIR] [--out DIR]
+const USAGE = usageFor('gen');
+const HELP = helpFor('gen');
 
-  --check              write nothing; exit 1 if the tree differs from what would be generated
-  --force              overwrite (or prune) generated files that were edited by hand
-  --allow-removal APP  allow the generated ApplicationSets to stop producing Argo CD Application APP
-                       (a cluster or stack removed from the inventory); repeat for each
-  --inventory DIR      inventory folder (default: <out>/${INVENTORY_DIR})
-  --out DIR            repository root to write the tree into (default: .)`;
+type Format = 'text' | 'json';
 
 interface GenArgs {
   readonly check: boolean;
+  /** Plan only: what a write would do (and whether the removal guard would refuse it), exit 0. */
+  readonly dryRun: boolean;
+  readonly format: Format;
   readonly force: boolean;
   readonly allowRemoval: readonly string[];
   readonly inventory: string;
@@ -42,6 +43,8 @@ const parse = (argv: string[]): GenArgs | 'help' => {
       allowPositionals: false,
       options: {
         check: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        format: { type: 'string', default: 'text' },
         force: { type: 'boolean', default: false },
         'allow-removal': { type: 'string', multiple: true, default: [] },
         inventory: { type: 'string' },
@@ -53,14 +56,16 @@ const parse = (argv: string[]): GenArgs | 'help' => {
   );
   if (values.help) return 'help';
   if (values.check && values.force) throw new CliError(`--check and --force exclude each other\n${USAGE}`, ExitCode.BadInput);
+  if (values.check && values['dry-run']) throw new CliError(`--check and --dry-run exclude each other\n${USAGE}`, ExitCode.BadInput);
+  if (values.format !== 'text' && values.format !== 'json') throw new CliError(`--format must be text or json, got ${JSON.stringify(values.format)}\n${USAGE}`, ExitCode.BadInput);
   const out = resolve(values.out ?? '.');
-  return { check: values.check, force: values.force, allowRemoval: values['allow-removal'], out, inventory: resolve(values.inventory ?? resolve(out, INVENTORY_DIR)) };
+  return { check: values.check, dryRun: values['dry-run'], format: values.format, force: values.force, allowRemoval: values['allow-removal'], out, inventory: resolve(values.inventory ?? resolve(out, INVENTORY_DIR)) };
 };
 
 const run = async (argv: string[], io: Io): Promise<number> => {
   const args = parse(argv);
   if (args === 'help') {
-    io.stdout(`${USAGE}\n`);
+    io.stdout(HELP);
     return ExitCode.Ok;
   }
   // One run at a time per tree, and a write an earlier run left half-done is finished or undone before anything
@@ -69,7 +74,7 @@ const run = async (argv: string[], io: Io): Promise<number> => {
   // still cannot interleave, as the writer creates its journal exclusively.
   let lock: TreeLock | undefined;
   if (existsSync(args.out)) {
-    lock = acquireTreeLock(args.out, args.check ? 'pnpm gen --check' : 'pnpm gen');
+    lock = acquireTreeLock(args.out, args.check ? 'pnpm gen --check' : args.dryRun ? 'pnpm gen --dry-run' : 'pnpm gen');
     for (const note of lock.notes) io.stderr(`note: ${note}\n`);
   }
   try {
@@ -94,7 +99,7 @@ const generateAndWrite = async (args: GenArgs, io: Io): Promise<number> => {
   }
   if (args.check) {
     const result = await checkTree(args.out, files);
-    io.stdout(`${formatCheck(result)}\n`);
+    io.stdout(args.format === 'json' ? `${JSON.stringify(checkJson('check', result), null, 2)}\n` : `${formatCheck(result)}\n`);
     return result.ok ? ExitCode.Ok : ExitCode.Findings;
   }
   const removals = checkRemovalsBetween(
@@ -105,13 +110,28 @@ const generateAndWrite = async (args: GenArgs, io: Io): Promise<number> => {
   if (removals.unknownAllowed.length > 0) {
     throw new CliError(`--allow-removal names no Application being removed: ${removals.unknownAllowed.join(', ')}\nnothing was written`, ExitCode.BadInput);
   }
+  if (args.dryRun) {
+    // The same comparison as --check, plus the removal guard's verdict: everything a write would do, nothing written.
+    const result = await checkTree(args.out, files);
+    if (args.format === 'json') {
+      io.stdout(`${JSON.stringify({ ...checkJson('dry-run', result), removals: { removed: removals.removed.map((a) => a.name), refused: removals.refused.map((a) => a.name) } }, null, 2)}\n`);
+    } else {
+      io.stdout(`${formatDryRun(result)}\n`);
+      if (removals.refused.length > 0) io.stdout(`${formatRefusal(removals)}\n`);
+    }
+    return ExitCode.Ok;
+  }
   if (removals.refused.length > 0) throw new CliError(formatRefusal(removals), ExitCode.Precondition);
   const report = await writeTree(args.out, files, { force: args.force });
-  const allowed = formatAllowed(removals);
-  if (allowed) io.stdout(`${allowed}\n`);
-  const moved = formatMoved(removals);
-  if (moved) io.stdout(`${moved}\n`);
-  io.stdout(`${formatWriteReport(report)}\n`);
+  if (args.format === 'json') {
+    io.stdout(`${JSON.stringify(writeJson(report, removals), null, 2)}\n`);
+  } else {
+    const allowed = formatAllowed(removals);
+    if (allowed) io.stdout(`${allowed}\n`);
+    const moved = formatMoved(removals);
+    if (moved) io.stdout(`${moved}\n`);
+    io.stdout(`${formatWriteReport(report)}\n`);
+  }
   // A signal that arrived once the write could no longer be undone: the new tree is complete; still say so and exit
   // with the signal's code, as the user asked the run to stop.
   const signal = pendingSignal();

@@ -1,35 +1,31 @@
-// `pnpm new cluster <name> --env <env> --region <region> [--capability gpu,mesh] [--stacks a,b]
-//   [--domain D] [--storage-class SC] [--load-balancer LB]`
-// `pnpm new app <stack>/<name> --image <repository:tag> --port <port> [--public]`
+// `pnpm new cluster <name> [--like PEER] [--env ENV] [--region REGION] [--capability gpu,mesh] [--stacks a,b]
+//   [--domain D] [--storage-class SC] [--load-balancer LB] [--dry-run]`
+// `pnpm new app <stack>/<name> --image <repository:tag> --port <port> [--public] [--dry-run]`
 // `pnpm new service <system>/<name> [--preset P] [--image IMAGE] [--port N] [--public HOST] [--dry-run]`
-// Adds the inventory entries (comment-preserving edits), validates the whole inventory with the loader — same
-// messages as a hand edit, nothing written on error — then regenerates and prints what changed.
+// Adds the inventory entries (comment-preserving edits), prints the plan, validates the whole inventory with the
+// loader — same messages as a hand edit, nothing written on error — then regenerates and prints what changed.
+// The help texts live in commands.ts (helpFor).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { catalogEntries, componentsFor } from '../components/catalog.ts';
-import { InventoryError } from '../inventory/errors.ts';
-import { parseInventory, type InventorySource } from '../inventory/parse-inventory.ts';
-import { readInventorySources } from '../inventory/read-inventory.ts';
+import { componentsFor } from '../components/catalog.ts';
 import { CAPABILITIES, LOAD_BALANCERS, STACKS, type Capability, type LoadBalancerFlavour, type StackName } from '../inventory/schema.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
 import { CLUSTERS_FILE, ENVIRONMENTS_DIR, FLEET_FILE, INVENTORY_DIR } from '../lib/layout.ts';
-import type { CatalogEntry, Fleet } from '../model/fleet.ts';
 import { parseCliArgs } from '../lib/parse-cli-args.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
 import { addApp } from '../scaffold/add-app.ts';
 import { describePlan, planService, SERVICE_HELP, SERVICE_USAGE } from '../scaffold/add-service.ts';
 import { PRESET_CREDENTIALS } from '../components/services/presets/index.ts';
 import type { PresetName } from '../inventory/system-schema.ts';
-import { appendCluster, resolveCluster } from '../scaffold/add-cluster.ts';
+import { describeClusterPlan, planCluster } from '../scaffold/add-cluster.ts';
+import { applyEdits, loadCurrent, validateEdits } from '../scaffold/inventory-edits.ts';
+import { unifiedDiff } from '../writer/unified-diff.ts';
+import { didYouMean } from '../inventory/suggest.ts';
+import { helpFor, usageFor } from './commands.ts';
 import { main as gen } from './gen.ts';
 
-const USAGE = `usage: pnpm new cluster <name> --env ENV --region REGION [--capability gpu,mesh] [--stacks a,b]
-                       [--domain DOMAIN] [--storage-class SC] [--load-balancer ${LOAD_BALANCERS.join('|')}] [--root DIR]
-       pnpm new app <stack>/<name> --image REPOSITORY:TAG --port PORT [--public] [--root DIR]
-       ${SERVICE_USAGE}
-Unset cluster options are taken from the clusters of the same environment. An app's tag is pinned in every
-environment that runs its stack; promote it like any other.`;
+const USAGE = usageFor('new');
 
 const csv = <T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T[] | undefined => {
   if (value === undefined) return undefined;
@@ -57,24 +53,36 @@ const run = async (argv: string[], io: Io): Promise<number> => {
         image: { type: 'string' },
         port: { type: 'string' },
         public: { type: 'boolean', default: false },
+        like: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
         root: { type: 'string', default: '.' },
       },
     },
     USAGE,
   );
   const { values, positionals } = parsed;
-  if (positionals[0] === 'app' && positionals.length === 2) return newApp(positionals[1]!, values, io);
-  if (positionals[0] !== 'cluster' || positionals.length !== 2 || !values.env || !values.region) {
-    throw new CliError(USAGE, ExitCode.BadInput);
+  if (values.help) {
+    io.stdout(helpFor('new'));
+    return ExitCode.Ok;
   }
+  if (positionals[0] === 'app' && positionals.length === 2) return newApp(positionals[1]!, values, io);
+  if (positionals[0] !== 'cluster' || positionals.length !== 2) throw new CliError(USAGE, ExitCode.BadInput);
   const root = resolve(values.root);
   const { inventoryDir, catalog, sources, fleet } = await loadCurrent(root);
+  const envs = fleet.environments.map((e) => e.name);
+  if (values.env !== undefined && !envs.includes(values.env)) {
+    throw new CliError(`--env ${values.env}: no environment "${values.env}" (${ENVIRONMENTS_DIR}/${values.env}.yaml)${didYouMean(values.env, envs)}; environments: ${envs.join(', ')}\nnothing was written`, ExitCode.BadInput);
+  }
   const loadBalancer = values['load-balancer'];
   if (loadBalancer !== undefined && !(LOAD_BALANCERS as readonly string[]).includes(loadBalancer)) {
     throw new CliError(`--load-balancer: expected one of ${LOAD_BALANCERS.join(', ')}, found "${loadBalancer}"`, ExitCode.BadInput);
   }
-  const resolved = resolveCluster(fleet, {
+  const clustersSource = sources.find((s) => s.file.endsWith(`/${CLUSTERS_FILE}`));
+  if (!clustersSource) throw new CliError(`no ${CLUSTERS_FILE} in ${inventoryDir}`, ExitCode.BadInput);
+  const plan = planCluster(clustersSource.text, {
     name: positionals[1]!,
+    like: values.like,
     environment: values.env,
     region: values.region,
     capabilities: csv<Capability>(values.capability, CAPABILITIES, '--capability'),
@@ -83,81 +91,19 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     storageClass: values['storage-class'],
     loadBalancer: loadBalancer as LoadBalancerFlavour | undefined,
   });
-  const clustersSource = sources.find((s) => s.file.endsWith(`/${CLUSTERS_FILE}`));
-  if (!clustersSource) throw new CliError(`no ${CLUSTERS_FILE} in ${inventoryDir}`, ExitCode.BadInput);
-  const missing = 'missing' in resolved ? `no cluster to copy defaults from; give ${resolved.missing.join(', ')}` : '';
-  // With options missing, validate a stand-in entry anyway so that a bad name or environment is reported too.
-  const candidate = 'missing' in resolved
-    ? { name: positionals[1]!, environment: values.env, region: values.region, destination: { name: positionals[1]! }, domain: 'missing.invalid', storageClass: 'missing', loadBalancer: 'klipper', stacks: [...STACKS] }
-    : resolved;
-  const edited = appendCluster(clustersSource.text, candidate);
-  if (missing) {
-    // Still validate, so that a bad name or environment is reported along with the missing options.
-    validateEdits(sources, new Map([[clustersSource.file, edited]]), catalog, missing);
-    throw new CliError(`${missing}\nnothing was written`, ExitCode.BadInput);
+  if ('missing' in plan) {
+    throw new CliError(`cannot add cluster ${positionals[1]!}; give:\n${plan.missing.map((m) => `  ${m}`).join('\n')}\nnothing was written`, ExitCode.BadInput);
   }
-  io.stdout(`adding cluster ${candidate.name} to ${clustersSource.file}\n`);
-  return applyEdits(root, inventoryDir, sources, new Map([[clustersSource.file, edited]]), catalog, io);
-};
-
-/** The inventory as it is now; scaffolding refuses to build on an inventory that is already broken. */
-const loadCurrent = async (
-  root: string,
-): Promise<{ inventoryDir: string; catalog: CatalogEntry[]; sources: InventorySource[]; fleet: Fleet }> => {
-  const inventoryDir = join(root, INVENTORY_DIR);
-  const catalog = catalogEntries();
-  const sources = await readInventorySources(inventoryDir);
-  try {
-    return { inventoryDir, catalog, sources, fleet: parseInventory(sources, catalog) };
-  } catch (e) {
-    if (e instanceof InventoryError) throw new CliError(`fix the inventory first:\n${e.message}`, ExitCode.BadInput);
-    throw e;
-  }
-};
-
-/** Parse the inventory with the edited texts; any issue → exit 2 with the loader's messages, nothing written. */
-const validateEdits = (
-  sources: readonly InventorySource[],
-  edits: ReadonlyMap<string, string>,
-  catalog: readonly CatalogEntry[],
-  prefix = '',
-): void => {
-  try {
-    parseInventory(sources.map((s) => ({ ...s, text: edits.get(s.file) ?? s.text })), catalog);
-  } catch (e) {
-    if (e instanceof InventoryError) throw new CliError(`${[prefix, e.message].filter(Boolean).join('\n')}\nnothing was written`, ExitCode.BadInput);
-    throw e;
-  }
-};
-
-/** Validate, write the edited inventory files (refusing if they changed meanwhile), regenerate; undo on failure. */
-const applyEdits = async (
-  root: string,
-  inventoryDir: string,
-  sources: readonly InventorySource[],
-  edits: ReadonlyMap<string, string>,
-  catalog: readonly CatalogEntry[],
-  io: Io,
-): Promise<number> => {
+  const edits = new Map([[clustersSource.file, plan.text]]);
+  // The loader's verdict before anything is printed as a plan: a bad name or a clash is reported, nothing written.
   validateEdits(sources, edits, catalog);
-  // Source names are display paths; the file inside the inventory folder is its last one or two segments.
-  const inInventory = (file: string): string => {
-    const parts = file.split('/');
-    return parts.at(-2) === ENVIRONMENTS_DIR ? join(ENVIRONMENTS_DIR, parts.at(-1)!) : parts.at(-1)!;
-  };
-  const targets = sources.filter((s) => edits.has(s.file)).map((s) => ({ source: s, abs: join(inventoryDir, inInventory(s.file)) }));
-  for (const t of targets) {
-    if ((await readFile(t.abs, 'utf8')) !== t.source.text) {
-      throw new CliError(`${t.source.file} changed while this ran; run again`, ExitCode.Precondition);
-    }
+  io.stdout(describeClusterPlan(plan, values['dry-run']));
+  if (values['dry-run']) {
+    io.stdout('dry run: nothing was written\n');
+    return ExitCode.Ok;
   }
-  for (const t of targets) await writeFile(t.abs, edits.get(t.source.file)!);
-  io.stdout(`edited ${targets.map((t) => t.source.file).join(', ')}\n`);
-  const code = await gen(['--inventory', inventoryDir, '--out', root], io);
-  if (code !== ExitCode.Ok) {
-    for (const t of targets) await writeFile(t.abs, t.source.text);
-    io.stderr('generation failed; the inventory files were restored\n');
-  }
+  const code = await applyEdits(root, inventoryDir, sources, edits, catalog, io, gen);
+  if (code === ExitCode.Ok) io.stdout(`next: pnpm validate, then commit inventory/ and the regenerated files\n`);
   return code;
 };
 
@@ -183,8 +129,16 @@ const newApp = async (spec: string, values: Record<string, string | boolean | un
   }
   const byFile = new Map<string, string>([[fleetSource.file, edits.fleet]]);
   for (const [env, text] of edits.environments) byFile.set(envSources.get(env)!.file, text);
-  io.stdout(`adding app ${stack}/${name} (image ${edits.imageKey} pinned to "${edits.pin}" in ${[...edits.environments.keys()].join(', ') || 'no environment'})\n`);
-  return applyEdits(root, inventoryDir, sources, byFile, catalog, io);
+  const dryRun = values['dry-run'] === true;
+  io.stdout(`${dryRun ? 'would add' : 'adding'} app ${stack}/${name} (image ${edits.imageKey} pinned to "${edits.pin}" in ${[...edits.environments.keys()].join(', ') || 'no environment'})\n`);
+  if (dryRun) {
+    validateEdits(sources, byFile, catalog);
+    const changed = sources.filter((s) => byFile.has(s.file) && byFile.get(s.file) !== s.text);
+    for (const s of changed) io.stdout(`${unifiedDiff(s.text, byFile.get(s.file)!, `a/${s.file}`, `b/${s.file}`).join('\n')}\n`);
+    io.stdout('dry run: nothing was written\n');
+    return ExitCode.Ok;
+  }
+  return applyEdits(root, inventoryDir, sources, byFile, catalog, io, gen);
 };
 
 /** The secret-store properties a preset reads from its credentials key, as its module declares them. */

@@ -1,6 +1,8 @@
-// `pnpm promote <from-env> <to-env> [--stack S]... [--app A]... [--skip-reason "…"] [--skip-source-check "…"] [--approver LOGIN] [--dry-run]`
+// `pnpm promote <from-env> <to-env> [--stack S]... [--app A]... [--skip-reason "…"] [--skip-source-check "…"] [--approver LOGIN]
+// [--dry-run] [--format text|json] [--verbose]` (help text: commands.ts)
 // Copies version pins from one environment to the next in the promotion order, regenerates and validates
-// the tree, and opens (or updates) one pull request with the version table, drift and rendered diff.
+// the tree, and opens (or updates) one pull request with the version table, drift and rendered diff. A dry run
+// plans from the local base branch and says how it differs from the remote one a real run uses.
 // Exit codes: 0 ok (also: nothing to promote), 1 validation findings, 2 bad input, 4 git remote or GitHub
 // API failure, 5 precondition or conflict (dirty tree, no token, source commit not green, an environment skipped
 // without reason and approver, base branch moved, another open promotion of the same pins, branch changed by
@@ -9,31 +11,11 @@ import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
-import { CACHE_DIR_VARIABLE } from '../diff/build-cache.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
 import { cliMain, isEntryPoint, runMain } from '../lib/run-main.ts';
-import { API_URL_VARIABLE, DEFAULT_API_URL, TOKEN_VARIABLE } from '../promote/github-client.ts';
 import { runPromote, type PromoteDeps, type PromoteOptions } from '../promote/run-promote.ts';
-
-const USAGE = `usage: pnpm promote <from-env> <to-env> [--stack S]... [--app A]... [--skip-reason "…"] [--skip-source-check "…"] [--approver LOGIN] [--dry-run]
-
-  --stack S                 promote only the apps of stack S (repeatable; default: every app)
-  --app A                   promote only app A's image pins (repeatable; a catalog component name)
-  --skip-reason TEXT        allow promoting past the next environment (needs --approver); recorded in the commit and the PR
-  --skip-source-check TEXT  promote although the base commit is not green on GitHub (needs --approver); recorded likewise
-  --approver LOGIN          GitHub login of who approved --skip-reason / --skip-source-check; recorded likewise
-  --dry-run                 plan, edit, gen, validate and diff in a scratch worktree; no commit, push or PR
-  --base BRANCH             pull request base (default: git.targetRevision of inventory/fleet.yaml)
-  --remote NAME             git remote to push to (default: origin)
-  --repo OWNER/NAME         GitHub repository (default: $GITHUB_REPOSITORY, else from the remote URL)
-  --api-url URL             GitHub API (default: $${API_URL_VARIABLE} or ${DEFAULT_API_URL}; GitHub Enterprise: https://HOST/api/v3)
-  --root DIR                the repository (default: current directory)
-  --cache-dir DIR           build cache folder (default: $${CACHE_DIR_VARIABLE} or node_modules/.cache/streamfleet/kustomize)
-  --no-cache                do not read or write the build cache
-  -h, --help                show this help
-
-The token is read from $${TOKEN_VARIABLE} (not needed with --dry-run).`;
+import { helpFor, usageFor } from './commands.ts';
 
 /**
  * A GitHub login: alphanumerics and single inner hyphens, at most 39 characters (GitHub's sign-up rule; a
@@ -41,7 +23,7 @@ The token is read from $${TOKEN_VARIABLE} (not needed with --dry-run).`;
  */
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 
-const usageError = (message: string): CliError => new CliError(`${message}\n${USAGE}`, ExitCode.BadInput);
+const usageError = (message: string): CliError => new CliError(`${message}\n${usageFor('promote')}`, ExitCode.BadInput);
 
 const parse = (argv: string[]): PromoteOptions | 'help' => {
   let parsed;
@@ -57,6 +39,8 @@ const parse = (argv: string[]): PromoteOptions | 'help' => {
         'skip-source-check': { type: 'string' },
         approver: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        format: { type: 'string', default: 'text' },
+        verbose: { type: 'boolean', default: false },
         base: { type: 'string' },
         remote: { type: 'string', default: 'origin' },
         repo: { type: 'string' },
@@ -74,6 +58,8 @@ const parse = (argv: string[]): PromoteOptions | 'help' => {
   if (values.help) return 'help';
   if (positionals.length !== 2) throw usageError(`expected <from-env> <to-env>, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
   const [from, to] = positionals as [string, string];
+  const format = values.format;
+  if (format !== 'text' && format !== 'json') throw usageError(`--format must be text or json, got ${JSON.stringify(format)}`);
   const skipReason = values['skip-reason'];
   if (skipReason !== undefined && skipReason.trim().length === 0) throw usageError('--skip-reason needs a reason');
   const skipSourceCheck = values['skip-source-check'];
@@ -96,6 +82,8 @@ const parse = (argv: string[]): PromoteOptions | 'help' => {
     skipSourceCheck,
     approver,
     dryRun: values['dry-run'],
+    format,
+    verbose: values.verbose,
     root: resolve(values.root ?? '.'),
     remote: values.remote,
     base: values.base,
@@ -114,7 +102,7 @@ export const promoteMain = (deps: PromoteDeps): ((argv: string[], io?: Io) => Pr
   cliMain(async (argv, io) => {
     const options = parse(argv);
     if (options === 'help') {
-      io.stdout(`${USAGE}\n`);
+      io.stdout(helpFor('promote'));
       return ExitCode.Ok;
     }
     return runPromote(options, io, deps);

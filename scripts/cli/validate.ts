@@ -14,9 +14,10 @@ import { parseInventory } from '../inventory/parse-inventory.ts';
 import { catalogEntries } from '../components/catalog.ts';
 import { CliError, ExitCode, UsageError } from '../lib/exit-codes.ts';
 import { processIo, type Io } from '../lib/io.ts';
-import { APPS_DIR, ARGOCD_DIR, INVENTORY_DIR } from '../lib/layout.ts';
+import { ARGOCD_DIR, INVENTORY_DIR } from '../lib/layout.ts';
 import { acquireTreeLock, recoverInterruptedWrite } from '../writer/index.ts';
 import { isEntryPoint, runMain } from '../lib/run-main.ts';
+import { helpFor, usageFor } from './commands.ts';
 import type { Fleet } from '../model/fleet.ts';
 import { applicationTargets } from '../kustomize/application-targets.ts';
 import { BuildCache, DEFAULT_CACHE_SUBDIR } from '../kustomize/build-cache.ts';
@@ -36,15 +37,8 @@ import { firstSyncStep } from '../convergence/validate-step.ts';
 import { BUNDLED_CATALOGS } from '../platform/chart-catalog/bundled.ts';
 import type { ChartCatalog } from '../platform/chart-catalog/index.ts';
 
-const USAGE = `usage: pnpm validate [--root DIR] [--inventory DIR] [--format text|json] [--concurrency N] [--no-cache] [--base REF]
-  --root DIR         repository root holding ${APPS_DIR}/ and the generated tree (default: current directory)
-  --inventory DIR    inventory folder (default: <root>/${INVENTORY_DIR})
-  --format FORMAT    text (default) or json
-  --concurrency N    Kustomize builds at once (default: available cores)
-  --no-cache         rebuild every path (default: reuse builds whose inputs are unchanged, <root>/${DEFAULT_CACHE_SUBDIR})
-  --base REF         previous render to compare immutable fields with (default: the merge-base of HEAD with
-                     origin/main when it exists, else HEAD; nothing is compared outside a git repository)
-  -h, --help         show this help`;
+const USAGE = usageFor('validate');
+const HELP = helpFor('validate');
 
 type Format = 'text' | 'json';
 
@@ -147,7 +141,7 @@ const run = async (argv: string[], io: Io, charts: readonly ChartCatalog[]): Pro
   const started = performance.now();
   const options = parseOptions(argv);
   if (options.help) {
-    io.stdout(`${USAGE}\n`);
+    io.stdout(HELP);
     return ExitCode.Ok;
   }
   checkRoot(options.root);

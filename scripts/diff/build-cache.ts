@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TOOL_ROOT } from '../lib/tool-root.ts';
 
 export interface BuildCache {
   readonly get: (key: string) => Promise<string | undefined>;
@@ -13,7 +14,6 @@ export interface BuildCache {
 /** The variable that moves the cache (CI runners that keep one folder between jobs). */
 export const CACHE_DIR_VARIABLE = 'STREAMFLEET_CACHE_DIR';
 
-const TOOL_ROOT = join(import.meta.dirname, '..', '..');
 
 /**
  * `$STREAMFLEET_CACHE_DIR`, else `node_modules/.cache/streamfleet/kustomize` of this checkout (ignored by

@@ -20,6 +20,8 @@ export interface DiffInput {
   readonly renderer: Renderer;
   /** Engine name and version: part of every input key. */
   readonly engineId: string;
+  /** Called at each long step (io.progress). */
+  readonly progress?: (step: string) => void;
 }
 
 export interface DiffResult {
@@ -55,8 +57,9 @@ interface Pending {
   headJob?: number;
 }
 
-export const diffTrees = async ({ base, head, renderer, engineId }: DiffInput): Promise<DiffResult> => {
+export const diffTrees = async ({ base, head, renderer, engineId, progress }: DiffInput): Promise<DiffResult> => {
   const started = performance.now();
+  progress?.(`reading the Applications of ${base.ref.label} and ${head.ref.label}…`);
   const [before, after] = await Promise.all([readRevisionApps(base.root, base.ref.label), readRevisionApps(head.root, head.ref.label)]);
   const memos: [FileHashMemo, FileHashMemo] = [new Map(), new Map()];
   const names = [...new Set([...before.apps.keys(), ...after.apps.keys()])].sort();
@@ -92,6 +95,9 @@ export const diffTrees = async ({ base, head, renderer, engineId }: DiffInput): 
     pending.push(p);
   }
 
+  progress?.(
+    `rendering ${pending.length} of ${names.length} Applications with Kustomize (${jobs.length} builds; ${skipped} skipped, identical inputs)…`,
+  );
   const rendered = await renderer.render(jobs);
   const headRenders = new Map<string, Rendered>();
   const envs = after.environments.length > 0 ? after.environments : before.environments;

@@ -110,6 +110,7 @@ export const formatMarkdown = (report: DiffReport, options: MarkdownOptions = {}
     '',
     `_${statsLine(report).replace(/; .*$/, '')}; rendered with real Kustomize._`,
     '',
+    ...(report.notes ?? []).flatMap((n) => ['> [!WARNING]', `> ${n}`, '']),
     '',
   ].join('\n');
   if (report.apps.length === 0) return `${top}No rendered differences.\n`;

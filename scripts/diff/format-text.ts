@@ -60,7 +60,7 @@ const appLines = (a: AppDiff, paint: ReturnType<typeof painter>): string[] => {
 
 export const formatText = (r: DiffReport, options: TextOptions): string => {
   const paint = painter(options.color);
-  const lines = [paint('bold', `diff ${describeRevisions(r)}`)];
+  const lines = [paint('bold', `diff ${describeRevisions(r)}`), ...(r.notes ?? []).map((n) => paint('yellow', `note: ${n}`))];
   if (r.apps.length === 0) lines.push('no rendered differences');
   for (const a of r.apps) lines.push('', ...appLines(a, paint));
   lines.push('', statsLine(r));

@@ -1,6 +1,6 @@
 // Views of the fleet for people: a table of clusters × stacks with pinned versions, and a Mermaid drawing
-// (hub → environments → clusters → stacks). Pure functions of the model.
-import type { Component } from '../components/component.ts';
+// (environments in promotion order, a node per cluster). Pure functions of the model.
+import type { BaseContext, Component } from '../components/component.ts';
 import { baseContextFor, componentsOnCluster } from '../components/placement.ts';
 import { STACKS } from '../inventory/schema.ts';
 import type { Fleet } from '../model/fleet.ts';
@@ -66,32 +66,49 @@ export const fleetMarkdown = (fleet: Fleet): string => {
   return `${clusters.join('\n')}\n`;
 };
 
-/** Mermaid flowchart: the Argo CD hub, one subgraph per environment, each cluster with the stacks it runs. */
+/**
+ * A Mermaid id derived from a name, so that adding or removing a cluster changes only that cluster's line (list
+ * indexes would renumber every later node). Ids keep [A-Za-z0-9_] only: a `-` in an id can read as part of an arrow,
+ * and the prefix keeps any name (even `end`, which closes a subgraph) from being a keyword.
+ * Checked: mermaid-js/mermaid @ mermaid@11.14.0 : packages/mermaid/src/docs/syntax/flowchart.md (warnings on "end" and
+ * on ids after links; `subgraph id [text]`; edges to subgraphs; "Direction in subgraphs"; entity codes `#quot;`) and
+ * packages/mermaid/src/diagrams/flowchart/parser/flow.jison (`subgraph SPACE textNoTags SQS text SQE`).
+ */
+export const mermaidId = (prefix: 'env' | 'c', name: string): string => `${prefix}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
+
+/** Text inside a quoted Mermaid label: quotes and HTML-significant characters as entity codes (flowchart.md). */
+const labelText = (s: string): string => s.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+
+/** A cluster's stacks with the number of apps each runs there, e.g. `streaming 8 · monitoring 5`. */
+export const stacksSummary = (ctx: BaseContext, c: Fleet['clusters'][number]): string =>
+  c.stacks.map((s) => `${s} ${componentsOnCluster(ctx, c, s).length}`).join(' · ');
+
+/**
+ * Mermaid flowchart, left to right: one subgraph per environment in promotion order inside the Argo CD hub's box, each
+ * cluster one node (name, region and capabilities, its stacks with their app counts), and one dotted edge per
+ * promotion step. No edge per cluster or stack, so nothing crosses and twenty clusters stay a column per environment;
+ * clusters are linked to nothing, so each environment keeps the inherited LR direction (a column of nodes).
+ */
 export const fleetMermaid = (fleet: Fleet, components: readonly Component[]): string => {
-  const id = (prefix: string, i: number, j?: number): string => `${prefix}${i}${j === undefined ? '' : `_${j}`}`;
-  const lines = ['flowchart LR', '  hub(["Argo CD hub"])'];
   const ctx = baseContextFor(fleet, components);
-  fleet.environments.forEach((env, e) => {
-    lines.push(`  subgraph ${id('env', e)}["${env.name}"]`);
-    fleet.clusters.forEach((c, i) => {
-      if (c.environment !== env.name) return;
-      const caps = c.capabilities.length > 0 ? `<br/>${c.capabilities.join(', ')}` : '';
-      lines.push(`    ${id('c', i)}["${c.name}<br/>${c.region}${caps}"]`);
-    });
-    lines.push('  end');
-  });
-  fleet.clusters.forEach((c, i) => {
-    lines.push(`  hub --> ${id('c', i)}`);
-    c.stacks.forEach((s, j) => {
-      const apps = componentsOnCluster(ctx, c, s);
-      lines.push(`  ${id('c', i)} --> ${id('s', i, j)}["${s}: ${apps.length} app${apps.length === 1 ? '' : 's'}"]`);
-    });
-  });
-  fleet.environments.forEach((env, e) => {
-    if (env.promotesTo) {
-      const next = fleet.environments.findIndex((x) => x.name === env.promotesTo);
-      if (next >= 0) lines.push(`  ${id('env', e)} -. promote .-> ${id('env', next)}`);
+  const environments = [...fleet.environments].sort((a, b) => a.order - b.order);
+  const lines = ['flowchart LR', '  subgraph hub["Argo CD hub: syncs every cluster"]'];
+  for (const env of environments) {
+    lines.push(`    subgraph ${mermaidId('env', env.name)}["${labelText(env.name)}"]`);
+    const clusters = fleet.clusters.filter((c) => c.environment === env.name).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // An empty subgraph would render as a bare node named by its id.
+    if (clusters.length === 0) lines.push(`      ${mermaidId('env', env.name)}_none["no clusters"]`);
+    for (const c of clusters) {
+      const where = [c.region, ...c.capabilities].join(' · ');
+      lines.push(`      ${mermaidId('c', c.name)}["${labelText(c.name)}<br/>${labelText(where)}<br/>${labelText(stacksSummary(ctx, c))}"]`);
     }
-  });
+    lines.push('    end');
+  }
+  lines.push('  end');
+  for (const env of environments) {
+    if (env.promotesTo !== undefined && environments.some((x) => x.name === env.promotesTo)) {
+      lines.push(`  ${mermaidId('env', env.name)} -. promote .-> ${mermaidId('env', env.promotesTo)}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 };

@@ -11,7 +11,7 @@ import type { InventoryIssue } from './errors.ts';
 import { DNS1123_LABEL_WORDS } from './messages.ts';
 import { analysePromotion, type PromotionFinding } from './promotion.ts';
 import { DNS1123_LABEL } from './schema.ts';
-import { didYouMean } from './suggest.ts';
+import { closest, didYouMean } from './suggest.ts';
 
 const LABEL = new RegExp(DNS1123_LABEL);
 const MAX_NAME_LENGTH = 63;
@@ -48,8 +48,14 @@ export function checkEnvironmentsHaveClusters(input: CrossCheckInput, report: Re
   // Only a complete, non-empty cluster list proves an environment has none (empty is reported once).
   if (clusters === undefined || !clusters.complete || clusters.entries.length === 0) return;
   const used = new Set(validClusters(clusters).map((c) => c.entry.environment));
+  const names = input.environments.map((e) => e.name);
+  // A cluster's `environment: stagin` is reported at the cluster with "did you mean staging?"; saying here that
+  // staging has no cluster and may be removed would point the fix at the wrong file (issue 20 item 7).
+  const misspelled = new Set(
+    [...used].filter((u) => !names.includes(u)).map((u) => closest(u, names)).filter((n) => n !== undefined),
+  );
   for (const env of input.environments) {
-    if (used.has(env.name)) continue;
+    if (used.has(env.name) || misspelled.has(env.name)) continue;
     const message =
       `no cluster belongs to environment "${env.name}": ` + `add one to ${clusters.source.file} or remove this file`;
     report(issueOnFile(env.source.file, '(root)', message));

@@ -2,9 +2,12 @@
 // back from a field path to the line and column a person should look at.
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
 import type { InventoryIssue } from './errors.ts';
-import { formatFieldPath, type FieldPath, type PathSegment } from './field-path.ts';
+import { findConflictMarkers } from '../lib/conflict-markers.ts';
+import { conflictMarkerIssue } from './conflict-markers.ts';
+import { formatFieldPath, type FieldPath } from './field-path.ts';
+import { explainYamlErrors } from './yaml-structure-errors.ts';
 
 export interface Position {
   readonly line: number;
@@ -97,37 +100,6 @@ const startOf = (node: AnyNode): number | undefined => {
   return node.range?.[0];
 };
 
-/** The path of the innermost key or value whose source range contains `offset` (for YAML errors). */
-function pathAtOffset(doc: Document, offset: number): { path: PathSegment[]; map: YAMLMap | undefined } {
-  const path: PathSegment[] = [];
-  let node: AnyNode = doc.contents;
-  let map: YAMLMap | undefined;
-  const contains = (n: AnyNode): boolean => {
-    if (n === null || n === undefined || isPair(n) || !n.range) return false;
-    return n.range[0] <= offset && offset < Math.max(n.range[1], n.range[0] + 1);
-  };
-  // Bounded by the document's depth: each step moves to a strictly nested node.
-  for (;;) {
-    if (isMap(node)) {
-      const pair: Pair | undefined = node.items.find((p) => contains(p.key as AnyNode) || contains(p.value as AnyNode));
-      if (pair === undefined) return { path, map };
-      const k = keyText(pair.key);
-      if (k === undefined) return { path, map }; // a collection used as a key: name its parent
-      path.push(k);
-      if (contains(pair.key as AnyNode)) return { path, map: node };
-      map = undefined;
-      node = pair.value as AnyNode;
-    } else if (isSeq(node)) {
-      const index = node.items.findIndex((item) => contains(item as AnyNode));
-      if (index < 0) return { path, map };
-      path.push(index);
-      node = node.items[index] as AnyNode;
-    } else {
-      return { path, map };
-    }
-  }
-}
-
 /** True when the data contains itself (a YAML alias to an enclosing anchor), which nothing downstream can walk. */
 function isRecursive(value: unknown, ancestors: Set<unknown> = new Set()): boolean {
   if (value === null || typeof value !== 'object') return false;
@@ -178,13 +150,18 @@ function tooDeepAt(text: string): number | undefined {
 /** The result for a file too deeply nested to parse safely: one issue, no data. */
 function tooDeep(file: string, text: string, offset: number): YamlSource {
   const line = text.slice(0, offset).split('\n').length;
-  const issue: InventoryIssue = {
+  return unreadable(file, {
     file,
     line,
     col: 1,
     field: '(root)',
     message: `YAML nested too deeply (over ${MAX_NESTING} levels by line ${line}); an inventory file needs only a few`,
-  };
+  });
+}
+
+/** A file not parsed at all: its one issue, no data, every position at that issue's line. */
+function unreadable(file: string, issue: InventoryIssue): YamlSource {
+  const line = issue.line;
   return {
     file,
     data: undefined,
@@ -219,6 +196,9 @@ export function loadFast(text: string): { data: unknown } | undefined {
 
 /** Parse one inventory file. Never throws: every problem becomes an issue. */
 export function parseYamlSource(file: string, text: string): YamlSource {
+  // Before any parsing: a parser reads `<<<<<<< HEAD` as a key and reports symptoms, never the markers.
+  const conflict = findConflictMarkers(text);
+  if (conflict !== undefined) return unreadable(file, conflictMarkerIssue(file, conflict));
   const deep = tooDeepAt(text);
   if (deep !== undefined) return tooDeep(file, text, deep);
   const fast = loadFast(text);
@@ -250,18 +230,8 @@ function parsePositioned(file: string, text: string): YamlSource {
     issues.push({ file, line: pos.line, col: pos.col, field: formatFieldPath(field), message });
   };
 
-  for (const err of doc.errors) {
-    const { path, map } = pathAtOffset(doc, err.pos[0]);
-    if (err.code === 'DUPLICATE_KEY') {
-      const name = path[path.length - 1];
-      const first = map?.items.find((p) => keyText(p.key) === String(name));
-      const firstStart = startOf(first?.key as AnyNode);
-      const where = firstStart === undefined ? '' : ` (first defined at line ${at(firstStart).line})`;
-      issue(at(err.pos[0]), path, `duplicate key "${String(name)}"${where}: a YAML mapping may hold each key once`);
-    } else {
-      issue(at(err.pos[0]), path, `YAML syntax error: ${err.message}`);
-    }
-  }
+  // One issue per broken file, at the line to change: the parser's own errors are mostly follow-ons of the first.
+  if (doc.errors.length > 0) issues.push(explainYamlErrors(file, text, doc, lineCounter));
 
   let data: unknown;
   if (issues.length === 0) {

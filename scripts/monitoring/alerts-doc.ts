@@ -40,7 +40,10 @@ const severityLine = (a: AlertDefinition): string =>
 const firesOn = (a: AlertDefinition, placement: AlertPlacement | undefined): string[] => {
   if (placement === undefined) return [];
   const clusters = placement.get(a.alert) ?? [];
-  return [`- Can fire on: ${clusters.length > 0 ? clusters.map((c) => `\`${c}\``).join(', ') : '**no cluster** of the fleet (no cluster receives its rule)'}`];
+  // One cluster per line: two changes that each add a cluster then touch different lines, not the same one.
+  return clusters.length > 0
+    ? ['- Can fire on:', ...clusters.map((c) => `  - \`${c}\``)]
+    : ['- Can fire on: **no cluster** of the fleet (no cluster receives its rule)'];
 };
 
 const section = (a: AlertDefinition, placement: AlertPlacement | undefined): string[] => [

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APPS_DIR, LEDGER_FILE } from '../lib/layout.ts';
+import { assertNoConflictMarkers } from '../merge/conflict-markers.ts';
 import { parseLedger } from '../writer/ledger.ts';
 
 export const readPreviousAppSets = async (outDir: string): Promise<Array<{ path: string; content: string }>> => {
@@ -15,11 +16,15 @@ export const readPreviousAppSets = async (outDir: string): Promise<Array<{ path:
   const paths = parseLedger(ledgerText).files.map((f) => f.path).filter((p) => p.startsWith(`${APPS_DIR}/`) && p.endsWith('.yaml'));
   const out: Array<{ path: string; content: string }> = [];
   for (const path of paths) {
+    let content: string;
     try {
-      out.push({ path, content: await readFile(join(outDir, ...path.split('/')), 'utf8') });
+      content = await readFile(join(outDir, ...path.split('/')), 'utf8');
     } catch {
-      // Deleted by hand: the writer reports it; it produces no Applications either way.
+      continue; // Deleted by hand: the writer reports it; it produces no Applications either way.
     }
+    // A conflicted ApplicationSet is named here, with the fix, before anything tries to parse it.
+    assertNoConflictMarkers(path, content);
+    out.push({ path, content });
   }
   return out;
 };

@@ -4,6 +4,9 @@
 import { load } from 'js-yaml';
 import { renderTemplate } from '../argocd/go-template.ts';
 import type { GoValue } from '../argocd/go-values.ts';
+import { CliError, ExitCode } from '../lib/exit-codes.ts';
+import { GEN_COMMAND } from '../lib/layout.ts';
+import { assertNoConflictMarkers, RESOLVE_COMMAND } from '../merge/conflict-markers.ts';
 
 export interface GeneratedApplication {
   readonly name: string;
@@ -22,7 +25,33 @@ const fill = (template: string, element: Record<string, unknown>, where: string)
   try {
     return renderTemplate(template, element as GoValue, { missingKey: 'error' });
   } catch (e) {
-    throw new Error(`${where}: cannot evaluate template "${template}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw unreadable(where, `cannot evaluate template "${template}": ${e instanceof Error ? e.message : String(e)}`);
+  }
+};
+
+/**
+ * A committed ApplicationSet the guard cannot read was damaged after the last `pnpm gen` (a bad hand edit, a merge):
+ * exit 5 naming it and the way back, never a parser's stack trace.
+ */
+const unreadable = (path: string, why: string): CliError =>
+  new CliError(
+    `${path}: this generated ApplicationSet cannot be read (${why}), so removed Applications cannot be checked; ` +
+      `restore it with \`git checkout HEAD -- ${path}\` and run \`${GEN_COMMAND}\` again ` +
+      `(after a merge, run \`${RESOLVE_COMMAND}\` instead)`,
+    ExitCode.Precondition,
+  );
+
+/** The parsed document; conflict markers and YAML errors become `unreadable`. */
+const loadAppSet = (path: string, content: string): Doc | null => {
+  assertNoConflictMarkers(path, content);
+  try {
+    return load(content) as Doc | null;
+  } catch (e) {
+    // js-yaml's YAMLException has `reason` and a 0-based `mark.line`; its message adds a code excerpt not needed here.
+    // Checked: js-yaml 5.5.0 (the installed package) : dist/js-yaml.mjs (class YAMLException, formatError)
+    const mark = (e as { mark?: { line?: number } }).mark;
+    const reason = (e as { reason?: string }).reason ?? (e instanceof Error ? e.message.split('\n')[0] : String(e));
+    throw unreadable(mark?.line !== undefined ? `${path}:${mark.line + 1}` : path, `not valid YAML: ${reason}`);
   }
 };
 
@@ -47,7 +76,7 @@ type Doc = {
 export const applicationsOf = (texts: readonly { path: string; content: string }[]): Map<string, GeneratedApplication> => {
   const apps = new Map<string, GeneratedApplication>();
   for (const { path, content } of texts) {
-    const doc = load(content) as Doc | null;
+    const doc = loadAppSet(path, content);
     if (doc?.kind !== 'ApplicationSet') continue;
     const t = doc.spec?.template;
     for (const gen of doc.spec?.generators ?? []) {
@@ -136,8 +165,9 @@ export const formatRefusal = (c: RemovalCheck): string =>
     '',
     'If this is intended, name each one: ' + c.refused.map((a) => `--allow-removal ${a.name}`).join(' '),
     'What Argo CD then does: the ApplicationSet controller runs with policy create-update, so it stops managing',
-    'these Applications but does not delete them; delete each with `argocd app delete <name>`.',
-    'preserveResourcesOnDeletion keeps the workloads running until you remove them yourself.',
+    'these Applications but does not delete them, and their workloads keep running. To retire one while keeping its',
+    'workloads: `argocd app delete <name> --cascade=false` (plain `argocd app delete` cascades by default and deletes',
+    'every resource of the Application; docs/runbooks.md "Retire a removed Application").',
     'nothing was written',
   ].join('\n');
 
@@ -163,5 +193,6 @@ export const formatAllowed = (c: RemovalCheck): string =>
     : [
         `removing ${c.removed.length} Argo CD Application${c.removed.length === 1 ? '' : 's'} from Git (allowed):`,
         ...c.removed.map(describe),
-        'Argo CD will not delete them by itself (controller policy create-update); run `argocd app delete <name>` for each when ready.',
+        'Argo CD will not delete them by itself (controller policy create-update); when ready, retire each with',
+        '`argocd app delete <name> --cascade=false`, which keeps its workloads (without --cascade=false it deletes them).',
       ].join('\n');

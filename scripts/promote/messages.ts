@@ -1,8 +1,9 @@
 // Every text the promotion writes for people: the plan table on the terminal, the commit message, and the
 // pull request's title, body and labels. Pure.
 import { formatMarkdown } from '../diff/format-markdown.ts';
+import { describeRevisions } from '../diff/format-text.ts';
 import { shortSha } from '../diff/git.ts';
-import type { DiffReport } from '../diff/report.ts';
+import { clusterChanges, clusterLine, type DiffReport } from '../diff/report.ts';
 import type { Drift } from './drift.ts';
 import type { PromotionPlan } from './plan.ts';
 
@@ -51,7 +52,7 @@ const versionRows = (plan: PromotionPlan): string[][] =>
 
 const versionHead = (plan: PromotionPlan): string[] => ['app', 'image', `${plan.to} before`, 'after', 'clusters affected'];
 
-/** The plan as terminal lines. */
+/** The plan as terminal lines: the version table first; drift and rendered changes follow in their own blocks. */
 export const planText = (c: PromotionContext): string[] => [
   `promote ${c.plan.from} → ${c.plan.to} (${c.scope}), planned from ${c.baseLabel} at ${shortSha(c.baseSha)}`,
   ...(c.skipped.length > 0 ? [`skips ${c.skipped.join(', ')}: ${c.skipReason ?? ''} (approved by ${c.approver ?? '?'})`] : []),
@@ -63,19 +64,46 @@ export const planText = (c: PromotionContext): string[] => [
   '',
   ...textTable(versionHead(c.plan), versionRows(c.plan)).map((l) => `  ${l}`),
   ...(c.plan.notes.length > 0 ? ['', 'notes:', ...c.plan.notes.map((n) => `  - ${n}`)] : []),
-  ...driftText(c),
 ];
 
-const driftText = (c: PromotionContext): string[] => {
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const hasDrift = (d: Drift): boolean => d.settings.length + d.versions.length + d.untried.length > 0;
+
+/**
+ * Drift in one line (plus its warnings, which are few and matter): a long drift table used to bury the version
+ * table. The table itself is `driftText`, shown with --verbose.
+ */
+export const driftSummary = (c: PromotionContext): string[] => {
   const { settings, versions, untried } = c.drift;
-  if (settings.length + versions.length + untried.length === 0) return [];
+  if (!hasDrift(c.drift)) return [`drift between ${c.plan.from} and ${c.plan.to}: none`];
+  const counted = [settings.length > 0 ? plural(settings.length, 'setting') : '', versions.length > 0 ? plural(versions.length, 'version pin') : '']
+    .filter((s) => s.length > 0)
+    .join(' and ');
+  return [
+    `drift between ${c.plan.from} and ${c.plan.to} (reported, not promoted): ${counted.length > 0 ? `${counted} differ` : 'no field differs'}` +
+      `${settings.length + versions.length > 0 ? ' (--verbose lists them)' : ''}`,
+    ...untried.map((u) => `  ! ${u}`),
+  ];
+};
+
+/** The whole drift table (--verbose). */
+export const driftText = (c: PromotionContext): string[] => {
+  const { settings, versions, untried } = c.drift;
+  if (!hasDrift(c.drift)) return [];
   const rows = [...versions, ...settings].map((d) => [d.field, d.from, d.to]);
   return [
-    '',
     `drift between ${c.plan.from} and ${c.plan.to} (reported, not promoted):`,
     ...untried.map((u) => `  ! ${u}`),
     ...(rows.length > 0 ? textTable(['field', c.plan.from, c.plan.to], rows).map((l) => `  ${l}`) : []),
   ];
+};
+
+/** The rendered diff collapsed to one line per cluster (`staging-eu-west-1: 3 Applications changed (12 objects)`). */
+export const renderedSummary = (diff: DiffReport): string[] => {
+  const clusters = clusterChanges(diff);
+  if (clusters.length === 0) return ['rendered changes: none'];
+  return [`rendered changes (${describeRevisions(diff)}), per cluster (--verbose shows every object):`, ...clusters.map((cl) => `  ${clusterLine(cl)}`)];
 };
 
 export const commitMessage = (c: PromotionContext): string => {
@@ -148,13 +176,22 @@ const bodyWithoutDiff = (c: PromotionContext, diffPlaceholder: string): string =
   if (p.notes.length > 0) lines.push('### Notes', '', ...p.notes.map((n) => `- ${n}`), '');
   const { settings, versions, untried } = c.drift;
   lines.push(`### Drift between ${p.from} and ${p.to} (not promoted)`, '');
-  if (settings.length + versions.length + untried.length === 0) lines.push('None.', '');
+  if (!hasDrift(c.drift)) lines.push('None.', '');
   else {
     lines.push(...untried.map((u) => `- ⚠️ ${u}`));
     const rows = [...versions, ...settings];
     if (rows.length > 0) {
       if (untried.length > 0) lines.push('');
-      lines.push(`| field | ${p.from} | ${p.to} |`, '| --- | --- | --- |', ...rows.map((d) => `| ${md(d.field)} | ${cell(d.from)} | ${cell(d.to)} |`));
+      // Folded: the versions above are what a reviewer approves; drift is context.
+      lines.push(
+        `<details><summary>${plural(rows.length, 'field')} differ</summary>`,
+        '',
+        `| field | ${p.from} | ${p.to} |`,
+        '| --- | --- | --- |',
+        ...rows.map((d) => `| ${md(d.field)} | ${cell(d.from)} | ${cell(d.to)} |`),
+        '',
+        '</details>',
+      );
     }
     lines.push('');
   }

@@ -87,10 +87,13 @@ export interface PrepareInput {
   readonly headLabel: string;
   readonly renderer: Renderer;
   readonly engineId: string;
+  /** Called at each long step (io.progress). */
+  readonly progress?: (step: string) => void;
 }
 
 /** Plan in `work`; when there is something to promote, edit, generate and diff it. */
 export const preparePromotion = async (input: PrepareInput): Promise<Planned | Prepared> => {
+  const progress = input.progress ?? ((): void => undefined);
   const planned = planFor(await loadFleetAt(input.work.dir), input.request);
   if (planned.plan.changes.length === 0) return planned;
 
@@ -103,6 +106,7 @@ export const preparePromotion = async (input: PrepareInput): Promise<Planned | P
     if (e instanceof EditError) throw new CliError(e.message, ExitCode.BadInput);
     throw e;
   }
+  progress(`editing ${envRel} (${planned.plan.changes.length} pins) and regenerating (pnpm gen)…`);
   const genReport = await runGen(input.work.dir);
 
   const { report } = await diffTrees({
@@ -110,6 +114,7 @@ export const preparePromotion = async (input: PrepareInput): Promise<Planned | P
     head: { root: input.work.dir, ref: { label: input.headLabel, sha: '' } },
     renderer: input.renderer,
     engineId: input.engineId,
+    progress,
   });
   return { ...planned, genReport, diff: report };
 };

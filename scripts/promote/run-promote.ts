@@ -12,11 +12,12 @@ import { createRenderer, type Renderer } from '../diff/renderer.ts';
 import { withWorktrees } from '../diff/worktree.ts';
 import { describeEngine, detectEngine } from '../kustomize/engine.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
-import type { Io } from '../lib/io.ts';
+import { progress, type Io } from '../lib/io.ts';
 import { ENVIRONMENTS_DIR, INVENTORY_DIR, posixJoin } from '../lib/layout.ts';
 import { commitAll, dirtyPaths, fetchBranch, pushWithLease, remoteBranchSha, remoteUrl, sameContent } from './git-ops.ts';
 import { API_URL_VARIABLE, createGitHubClient, DEFAULT_API_URL, gitHubFailure, TOKEN_VARIABLE, type GitHubConfig } from './github-client.ts';
-import { commitMessage, planText, prBody, prLabels, prTitle, type PromotionContext, type SourceCheckRecord } from './messages.ts';
+import { commitMessage, driftSummary, driftText, planText, prBody, prLabels, prTitle, renderedSummary, type PromotionContext, type SourceCheckRecord } from './messages.ts';
+import { formatPromoteJson, type BaseJson, type Outcome } from './plan-json.ts';
 import { isPrepared, loadFleetAt, planFor, preparePromotion, type PromotionRequest } from './prepare.ts';
 import { PullRequestStepError, upsertPullRequest } from './pull-request.ts';
 import type { RetryPolicy } from './rate-limit.ts';
@@ -40,6 +41,10 @@ export interface PromoteOptions extends PromotionRequest {
   readonly skipSourceCheck: string | undefined;
   /** The command line, quoted in the PR body. */
   readonly command: string;
+  /** text: the plan and log on stdout; json: one document on stdout at the end, the log on stderr. */
+  readonly format: 'text' | 'json';
+  /** Show the drift table and every rendered object, not only the per-cluster counts. */
+  readonly verbose: boolean;
 }
 
 export interface PushInfo {
@@ -107,22 +112,76 @@ const connectGitHub = async (options: PromoteOptions, deps: PromoteDeps, repo: s
   return { url, github: { config, slug } };
 };
 
-/** The commit to plan from: the remote base branch (fetched), or offline in a dry run the best local guess. */
-const resolveBase = async (repo: string, options: PromoteOptions, baseBranch: string, remote: Remote, io: Io): Promise<{ sha: string; label: string }> => {
+interface PlannedBase {
+  readonly sha: string;
+  readonly label: string;
+  readonly json: BaseJson;
+  /** Said before the plan: what the dry run plans from, and how that differs from a real run. */
+  readonly notes: readonly string[];
+}
+
+const commits = (n: number): string => `${n} commit${n === 1 ? '' : 's'}`;
+
+/** Commits of `a` not in `b`, and of `b` not in `a`. */
+const aheadBehind = async (repo: string, a: string, b: string): Promise<[number, number] | undefined> => {
+  const r = await tryGit(repo, ['rev-list', '--left-right', '--count', `${a}...${b}`]);
+  const [ahead, behind] = r.ok ? r.stdout.trim().split(/\s+/).map(Number) : [];
+  return ahead === undefined || behind === undefined || Number.isNaN(ahead) || Number.isNaN(behind) ? undefined : [ahead, behind];
+};
+
+/** The remote base branch, fetched; in a dry run without network, the last fetched one (or nothing). */
+const fetchRemoteBase = async (repo: string, options: PromoteOptions, baseBranch: string, remote: Remote, io: Io): Promise<{ sha: string; label: string } | undefined> => {
   const remoteLabel = `${options.remote}/${baseBranch}`;
-  if (remote.url !== undefined) {
-    try {
-      return { sha: await fetchBranch(repo, options.remote, baseBranch), label: remoteLabel };
-    } catch (e) {
-      if (!options.dryRun) throw e;
-      io.stderr(`warning: ${(e as Error).message}; dry run continues offline\n`);
-      const tracking = await resolveCommit(repo, `refs/remotes/${remoteLabel}`);
-      if (tracking !== undefined) return { sha: tracking, label: `${remoteLabel} (last fetched)` };
-    }
+  if (remote.url === undefined) return undefined;
+  progress(io, `fetching ${remoteLabel}…`);
+  try {
+    return { sha: await fetchBranch(repo, options.remote, baseBranch), label: remoteLabel };
+  } catch (e) {
+    if (!options.dryRun) throw e;
+    io.stderr(`warning: ${(e as Error).message}; dry run continues offline\n`);
+    const tracking = await resolveCommit(repo, `refs/remotes/${remoteLabel}`);
+    return tracking === undefined ? undefined : { sha: tracking, label: `${remoteLabel} (last fetched)` };
   }
+};
+
+/**
+ * The commit to plan from. A real run: the remote base branch, fetched (what the pull request merges into). A dry
+ * run previews what you have: your local base branch, unpushed commits included, and says how it differs from
+ * what a real run would plan from (a local commit used to be silently left out).
+ */
+const resolveBase = async (repo: string, options: PromoteOptions, baseBranch: string, remote: Remote, io: Io): Promise<PlannedBase> => {
+  const remoteLabel = `${options.remote}/${baseBranch}`;
+  const fetched = await fetchRemoteBase(repo, options, baseBranch, remote, io);
+  const plain = (sha: string, label: string, notes: string[]): PlannedBase => ({ sha, label, notes, json: { label, sha, aheadOfRemote: null, behindRemote: null } });
+  if (!options.dryRun) {
+    if (fetched === undefined) throw new CliError(`no git remote ${options.remote}: promote pushes the promotion branch there (see --remote)`, ExitCode.Precondition);
+    return { ...plain(fetched.sha, fetched.label, []), json: { label: fetched.label, sha: fetched.sha, aheadOfRemote: 0, behindRemote: 0 } };
+  }
+  const local = await resolveCommit(repo, `refs/heads/${baseBranch}`);
+  if (local !== undefined) {
+    const label = `${baseBranch} (local)`;
+    const where = `dry run: planning from your local ${baseBranch} at ${shortSha(local)}`;
+    if (fetched === undefined) return plain(local, label, [`${where}; there is no ${remoteLabel} to compare it with (a real run plans from ${remoteLabel})`]);
+    const counts = await aheadBehind(repo, local, fetched.sha);
+    const [ahead, behind] = counts ?? [0, 0];
+    const json = { label, sha: local, aheadOfRemote: counts?.[0] ?? null, behindRemote: counts?.[1] ?? null };
+    if (ahead === 0 && behind === 0) return { sha: local, label, json, notes: [`${where}, the same commit as ${fetched.label}`] };
+    const parts = [ahead > 0 ? `${commits(ahead)} ahead of` : '', behind > 0 ? `${commits(behind)} behind` : ''].filter((p) => p.length > 0).join(' and ');
+    return {
+      sha: local,
+      label,
+      json,
+      notes: [
+        `${where}, ${parts} ${fetched.label} (${shortSha(fetched.sha)}). A real run plans from ${remoteLabel}` +
+          `${ahead > 0 ? `: your ${commits(ahead)} NOT pushed would NOT be included; push first` : ''}` +
+          `${behind > 0 ? `${ahead > 0 ? ', and' : ':'} it would include the ${commits(behind)} you have not pulled` : ''}.`,
+      ],
+    };
+  }
+  if (fetched !== undefined) return plain(fetched.sha, fetched.label, [`dry run: you have no local branch ${baseBranch}; planning from ${fetched.label} at ${shortSha(fetched.sha)}`]);
   const head = await resolveCommit(repo, 'HEAD');
   if (head === undefined) throw new CliError(`${repo} has no commits`, ExitCode.Precondition);
-  return { sha: head, label: 'HEAD' };
+  return plain(head, 'HEAD', [`dry run: no branch ${baseBranch} here or on ${options.remote}; planning from HEAD at ${shortSha(head)}`]);
 };
 
 /** The source gate on the base commit; refuses (exit 5) unless it is green or overridden. */
@@ -178,16 +237,21 @@ const attempt = async (
   renderer: Renderer,
   engineId: string,
 ): Promise<number> => {
+  // text: everything on stdout; json: the log on stderr, one JSON document on stdout at the end.
+  const json = options.format === 'json';
+  const say = (text: string): void => (json ? io.stderr(text) : io.stdout(text));
   // The base commit is recorded once here; everything below (source gate, plan, validate, push) is about it.
   const base = await resolveBase(repo, options, baseBranch, remote, io);
   const userHead = await resolveCommit(repo, 'HEAD');
-  if (userHead !== undefined && userHead !== base.sha) {
-    io.stdout(`note: planning from ${base.label} (${shortSha(base.sha)}), not from your HEAD (${shortSha(userHead)})\n`);
-  }
+  const notes = [...base.notes];
+  if (userHead !== undefined && userHead !== base.sha) notes.push(`planning from ${base.label} (${shortSha(base.sha)}), not from your HEAD (${shortSha(userHead)})`);
+  for (const n of notes) say(`note: ${n}\n`);
   // Before any worktree or gen: a red or pending source stops here, cheaply.
+  if (remote.github !== undefined) progress(io, `checking CI of ${shortSha(base.sha)} on GitHub…`);
   const sourceCheck = await gateSource(base.sha, { ...options, base: baseBranch }, remote, io);
   const lease = options.dryRun ? undefined : await remoteBranchSha(repo, options.remote, branch);
 
+  progress(io, `checking out ${base.label} (${shortSha(base.sha)}) into two scratch worktrees…`);
   return withWorktrees(
     repo,
     [
@@ -204,6 +268,7 @@ const attempt = async (
         headLabel: `${branch} (uncommitted)`,
         renderer,
         engineId,
+        progress: (step) => progress(io, step),
       });
       const ctx: PromotionContext = {
         plan: prepared.plan,
@@ -219,33 +284,48 @@ const attempt = async (
         sourceCheck,
         command: options.command,
       };
+      const outcome: { -readonly [K in keyof Outcome]: Outcome[K] } = { dryRun: options.dryRun, base: base.json };
+      const finish = (code: number): number => {
+        if (json) io.stdout(formatPromoteJson(ctx, outcome));
+        return code;
+      };
       if (!isPrepared(prepared)) {
-        io.stdout(`nothing to promote: ${options.to} already runs ${options.from}'s pins for ${ctx.scope} (planned from ${base.label} ${shortSha(base.sha)}); no branch, no pull request\n`);
-        return ExitCode.Ok;
+        say(`nothing to promote: ${options.to} already runs ${options.from}'s pins for ${ctx.scope} (planned from ${base.label} ${shortSha(base.sha)}); no branch, no pull request\n`);
+        return finish(ExitCode.Ok);
       }
-      io.stdout(`${planText(ctx).join('\n')}\n\ngen: ${prepared.genReport.split('\n')[0] ?? ''}\n`);
+      outcome.diff = prepared.diff;
+      if (!json) io.stdout(`${planText(ctx).join('\n')}\n\ngen: ${prepared.genReport.split('\n')[0] ?? ''}\n`);
 
       // Committed in the scratch worktree first (even in a dry run, then discarded with it, so a dry run fails
       // where a real one would, e.g. without a git identity), then `pnpm validate` runs on that very commit.
+      progress(io, 'committing in the scratch worktree…');
       const commit = await commitAll(work.dir, commitMessage(ctx));
+      outcome.commit = commit;
+      progress(io, 'validating the promoted tree (pnpm validate)…');
       const validation = await validateTree(work.dir);
+      outcome.validation = { exitCode: validation.code, summary: summaryLine(validation.stdout) };
       if (validation.code !== ExitCode.Ok) {
-        io.stdout(`${validation.stdout}${validation.stderr}`);
-        io.stdout(`pnpm validate FAILED on the promoted tree (exit ${validation.code}); nothing was pushed and no pull request opened\n`);
-        return validation.code;
+        say(`${validation.stdout}${validation.stderr}`);
+        say(`pnpm validate FAILED on the promoted tree (exit ${validation.code}); nothing was pushed and no pull request opened\n`);
+        return finish(validation.code);
       }
       if (validation.changed.length > 0) {
         throw new Error(`pnpm validate changed files of the tree it validated: ${validation.changed.join(', ')}`);
       }
-      io.stdout(`${summaryLine(validation.stdout)}\n\n`);
-      io.stdout(formatText(prepared.diff, { color: false }));
+      if (!json) {
+        // Versions came first (the plan); then one line per cluster and a one-line drift summary. The full diff and
+        // the drift table only on request: 48 rows of drift used to bury the version table.
+        const lines = [summaryLine(validation.stdout), '', ...renderedSummary(prepared.diff), ...driftSummary(ctx)];
+        if (options.verbose) lines.push('', ...driftText(ctx), '', formatText(prepared.diff, { color: false }).trimEnd());
+        io.stdout(`${lines.join('\n')}\n`);
+      }
 
       if (options.dryRun) {
-        io.stdout(
+        say(
           `\ndry run: committed ${shortSha(commit)} in a scratch worktree (discarded); would push ${branch} (with a lease) ` +
             `and open or update its pull request into ${baseBranch}\n`,
         );
-        return ExitCode.Ok;
+        return finish(ExitCode.Ok);
       }
       await deps.beforePush?.({ branch, commit });
       // What was gated, planned and validated is base.sha: a base that moved since means a different promotion.
@@ -260,22 +340,25 @@ const attempt = async (
       await checkOverlap(remote, branch, baseBranch, options.to, prepared.plan.changes.map((c) => c.image));
 
       let headSha = commit;
+      progress(io, `pushing ${branch}…`);
       if (lease !== undefined && (await sameContent(work.dir, options.remote, branch, lease, commit))) {
         headSha = lease;
-        io.stdout(`\n${branch} already holds this promotion (${shortSha(lease)}); not pushed\n`);
+        say(`\n${branch} already holds this promotion (${shortSha(lease)}); not pushed\n`);
       } else if ((await pushWithLease(work.dir, options.remote, commit, branch, lease)) === 'lease-broken') {
         throw new CliError(
           `${options.remote}/${branch} changed since it was read (${lease === undefined ? 'it did not exist' : `was ${shortSha(lease)}`}): someone else pushed to it; not overwritten. Look at the branch, delete it if it is stale, and run again`,
           ExitCode.Precondition,
         );
       } else {
-        io.stdout(`\npushed ${shortSha(commit)} to ${options.remote}/${branch}${lease === undefined ? '' : ` (lease ${shortSha(lease)})`}\n`);
+        say(`\npushed ${shortSha(commit)} to ${options.remote}/${branch}${lease === undefined ? '' : ` (lease ${shortSha(lease)})`}\n`);
       }
+      outcome.pushed = true;
       await deps.afterPush?.({ branch, commit: headSha });
 
       const github = remote.github;
       if (github === undefined) throw new Error('GitHub client missing outside a dry run');
       const diff = { ...prepared.diff, head: { label: branch, sha: headSha } };
+      progress(io, 'opening or updating the pull request…');
       try {
         const pr = await upsertPullRequest(createGitHubClient(github.config), {
           slug: github.slug,
@@ -285,12 +368,13 @@ const attempt = async (
           body: prBody(ctx, diff, GITHUB_BODY_LIMIT),
           labels: prLabels(ctx),
         });
-        io.stdout(`pull request #${pr.number} ${pr.action}: ${pr.url}\n`);
+        say(`pull request #${pr.number} ${pr.action}: ${pr.url}\n`);
+        outcome.pullRequest = { number: pr.number, url: pr.url, action: pr.action };
       } catch (e) {
         if (e instanceof PullRequestStepError) throw gitHubFailure(e.cause, github.config, e.step);
         throw e;
       }
-      return ExitCode.Ok;
+      return finish(ExitCode.Ok);
     },
   );
 };
@@ -302,6 +386,7 @@ export const runPromote = async (options: PromoteOptions, io: Io, deps: PromoteD
   const fleet = await loadFleetAt(repo);
   const branch = branchName(options.from, options.to, planFor(fleet, options).selection);
   await checkCleanTree(repo, options.dryRun, io);
+  if (!options.dryRun) progress(io, 'checking the GitHub token and repository…');
   const remote = await connectGitHub(options, deps, repo, io);
   const baseBranch = options.base ?? fleet.git.targetRevision;
   if ((await tryGit(repo, ['check-ref-format', '--branch', baseBranch])).ok === false) {

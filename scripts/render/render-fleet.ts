@@ -12,6 +12,7 @@ import { renderPlatformConfig } from '../platform/render-platform.ts';
 import { renderBase } from './render-base.ts';
 import { renderCodeowners } from './render-codeowners.ts';
 import { renderRegions } from './render-regions.ts';
+import { renderFleetDoc } from './render-fleet-doc.ts';
 import { renderWorkflows } from './render-workflows.ts';
 import { renderClusterStack } from './render-clusters.ts';
 import { renderAppOverlay, scalerObjects } from './render-overlays.ts';
@@ -21,6 +22,8 @@ import { alertClusters, checkRuleCoverage, componentAlertRules, exportersOn, liv
 import { checkClusterQueries, type ClusterObjects } from '../monitoring/monitor-check.ts';
 import { renderSchemas } from './render-schemas.ts';
 import { renderSystemReference } from './render-reference.ts';
+import { renderCliReference } from './render-cli-reference.ts';
+import { renderInventoryReference } from './render-inventory-reference.ts';
 
 const uniqueByName = (cs: readonly Component[]): Component[] =>
   [...new Map(cs.map((c) => [c.name, c])).values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -129,8 +132,9 @@ export const renderFleet = (input: Fleet, components: readonly Component[] = com
       );
     }
   }
-  groups.push(renderArgoCd(fleet, plans), renderPlatformConfig(fleet), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet), renderRegions(fleet, components));
+  groups.push(renderArgoCd(fleet, plans), renderPlatformConfig(fleet), renderReadmes(), renderSchemas(), renderCodeowners(fleet), renderWorkflows(fleet), renderRegions(fleet), renderFleetDoc(fleet, components));
   groups.push(renderAlertsDoc(alertClusters(ctx, fleet.clusters, baseObjectsOf)));
   groups.push(renderSystemReference());
+  groups.push(renderCliReference(), renderInventoryReference());
   return composeFiles(...groups);
 };

@@ -10,7 +10,7 @@ import type { GeneratedFile } from './generated-file.ts';
 export const SYSTEM_REFERENCE_PATH = 'docs/reference/system.md';
 
 /** The JSON Schema keywords the walk reads (what TypeBox emits for the inventory schemas). */
-interface JsonSchema {
+export interface JsonSchema {
   readonly type?: string;
   readonly description?: string;
   readonly properties?: Readonly<Record<string, JsonSchema>>;
@@ -121,7 +121,7 @@ interface Field {
 }
 
 /** One object of the file: its path and its direct fields. */
-interface Section {
+export interface Section {
   readonly path: string;
   readonly schema: JsonSchema;
   readonly fields: readonly Field[];
@@ -136,7 +136,7 @@ const objectPath = (path: string, s: JsonSchema, keyName: string): { path: strin
 };
 
 /** Sections depth-first in schema order: a section is followed by the sections of its fields. */
-const sections = (path: string, s: JsonSchema): Section[] => {
+export const sections = (path: string, s: JsonSchema): Section[] => {
   const fields: Field[] = [];
   const nested: Section[] = [];
   for (const [key, child] of Object.entries(s.properties ?? {})) {
@@ -173,7 +173,7 @@ const row = (f: Field, keyName: string): string => {
     .join(' | ')} |`;
 };
 
-const sectionText = (s: Section): string[] => [
+export const sectionText = (s: Section): string[] => [
   s.path === '' ? '## The file' : `## ${code(s.path)}`,
   '',
   ...(s.schema.description !== undefined ? [sentence(s.schema.description), ''] : []),

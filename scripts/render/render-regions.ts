@@ -1,12 +1,10 @@
-// Managed regions of hand-written files: the README's fleet drawing follows the inventory, and docs/argocd.md's
-// table of pinned charts follows the pins and their chart catalogs.
-import type { Component } from '../components/component.ts';
-import { fleetMermaid } from '../fleet/fleet-views.ts';
+// Managed regions of hand-written files: docs/argocd.md's table of pinned charts follows the pins and their chart
+// catalogs. (The fleet drawing was README.md's region `fleet-diagram`; it is the whole file docs/fleet.md now, see
+// render-fleet-doc.ts, and the writer drops a region no render produces from the ledger.)
 import type { Fleet } from '../model/fleet.ts';
 import { catalogOf } from '../platform/chart-footprint.ts';
 import type { GeneratedFile } from './generated-file.ts';
 
-export const README_FLEET_REGION = 'fleet-diagram';
 export const CHART_PINS_REGION = 'chart-pins';
 export const ARGOCD_DOC = 'docs/argocd.md';
 
@@ -35,7 +33,6 @@ export const chartPinsTable = (fleet: Fleet): string => {
   return `${lines.join('\n')}\n`;
 };
 
-export const renderRegions = (fleet: Fleet, components: readonly Component[]): GeneratedFile[] => [
-  { path: 'README.md', region: README_FLEET_REGION, content: `\`\`\`mermaid\n${fleetMermaid(fleet, components)}\`\`\`\n` },
+export const renderRegions = (fleet: Fleet): GeneratedFile[] => [
   { path: ARGOCD_DOC, region: CHART_PINS_REGION, content: chartPinsTable(fleet) },
 ];

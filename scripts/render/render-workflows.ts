@@ -44,11 +44,18 @@ export const TEST_APT_PACKAGES = [
   'redis-server',
   'awscli',
 ] as const;
-export const NODE_VERSION = '20';
+/**
+ * The Node lines the checks run on: the LTS lines inside package.json's `engines.node` (tests/workflows/node-range
+ * checks they agree). Jobs that only run a command (the PR report, promotion) use the newest.
+ * Checked: actions/setup-node @ v4.1.0 : action.yml (`node-version`: "Version Spec of the version to use. Examples:
+ * 12.x, 10.15.1, >=10.15.0") and README.md ("Matrix Testing": `node-version: ${{ matrix.node }}`).
+ */
+export const NODE_VERSIONS = ['22', '24'] as const;
+const NEWEST_NODE = NODE_VERSIONS[NODE_VERSIONS.length - 1]!;
 
-const setupSteps = (fetchDepth?: number): unknown[] => [
+const setupSteps = (fetchDepth?: number, nodeVersion: string = NEWEST_NODE): unknown[] => [
   { name: 'Check out', uses: PINNED_ACTIONS.checkout.uses, with: fetchDepth === undefined ? undefined : { 'fetch-depth': fetchDepth } },
-  { name: 'Set up Node', uses: PINNED_ACTIONS.setupNode.uses, with: { 'node-version': NODE_VERSION } },
+  { name: 'Set up Node', uses: PINNED_ACTIONS.setupNode.uses, with: { 'node-version': nodeVersion } },
   { name: 'Install pnpm and dependencies', run: `npm install -g pnpm@${PNPM_VERSION}\npnpm install --frozen-lockfile\n` },
 ];
 
@@ -59,12 +66,14 @@ const pullRequestWorkflow = (): Record<string, unknown> => ({
   concurrency: { group: 'pr-${{ github.event.pull_request.number }}', 'cancel-in-progress': true },
   jobs: {
     check: {
-      name: 'generated tree, validation, tests',
+      name: 'generated tree, validation, tests (Node ${{ matrix.node }})',
       'runs-on': 'ubuntu-latest',
       'timeout-minutes': 20,
       permissions: { contents: 'read' },
+      // Every supported Node line; one failing line does not cancel the other, so a run shows both.
+      strategy: { 'fail-fast': false, matrix: { node: [...NODE_VERSIONS] } },
       steps: [
-        ...setupSteps(),
+        ...setupSteps(undefined, '${{ matrix.node }}'),
         {
           name: 'Generated tree is current',
           run: 'pnpm gen --check || { echo "::error::The generated tree is stale: run \'pnpm gen\' and commit the result."; exit 1; }\n',

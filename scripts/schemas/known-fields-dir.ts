@@ -1,4 +1,4 @@
 // Where the generated strict field tables live (committed; regenerate with build-known-fields.ts).
-import { join } from 'node:path';
+import { toolPath } from '../lib/tool-root.ts';
 
-export const KNOWN_FIELDS_DIR = join(import.meta.dirname, 'known-fields');
+export const KNOWN_FIELDS_DIR = toolPath('scripts', 'schemas', 'known-fields');

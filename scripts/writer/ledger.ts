@@ -4,6 +4,7 @@
 // conflicts readable; no timestamps, so an unchanged tree yields a byte-identical ledger.
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import { GEN_COMMAND, LEDGER_FILE } from '../lib/layout.ts';
+import { assertNoConflictMarkers } from '../merge/conflict-markers.ts';
 import { comparePaths, pathProblem } from './output-path.ts';
 
 export const LEDGER_VERSION = 1;
@@ -55,6 +56,8 @@ const corrupt = (where: string, why: string): CliError =>
  * writer deletes files named in the ledger: a tampered entry must not reach outside the tree.
  */
 export const parseLedger = (text: string, where: string = LEDGER_FILE): Ledger => {
+  // A merge that conflicted in the ledger is the common case of an unreadable ledger: say so, and how to recover.
+  assertNoConflictMarkers(where, text);
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -4,6 +4,8 @@
 import * as nodePath from 'node:path';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import { LEDGER_FILE } from '../lib/layout.ts';
+import { firstConflictMarker } from '../lib/conflict-markers.ts';
+import { RESOLVE_HINT } from '../merge/conflict-markers.ts';
 import { unitKey, type GeneratedFile } from '../render/generated-file.ts';
 import { sha256Hex } from './hash.ts';
 import { makeLedger, parseLedger, serializeLedger, type Ledger } from './ledger.ts';
@@ -163,6 +165,10 @@ const planRegions = async (
     managed.push(...rs);
     const before = await fs.readFile(abs);
     let text = Buffer.from(before).toString('utf8');
+    if (firstConflictMarker(text) !== undefined) {
+      out.conflicts.push({ path, kind: 'foreign', reason: 'has unresolved merge conflicts', before });
+      continue;
+    }
     let editedByHand = false;
     let problem: string | undefined;
     for (const r of [...rs].sort((a, b) => comparePaths(unitKey(a), unitKey(b)))) {
@@ -182,6 +188,22 @@ const planRegions = async (
     } else out.update.push({ path, content: text, before, note: 'managed region' });
   }
   return managed;
+};
+
+/**
+ * A file that differs from what the writer last wrote may be a merge that conflicted: then neither refusing it as a
+ * hand edit nor `--force` is the right advice, so name each one with the line of its first marker, and the fix.
+ */
+const refuseConflictMarkers = (conflicts: readonly WriteConflict[]): void => {
+  const found = conflicts.flatMap((c) => {
+    const line = c.before === undefined ? undefined : firstConflictMarker(Buffer.from(c.before).toString('utf8'));
+    return line === undefined ? [] : [`  ${c.path}:${line}`];
+  });
+  if (found.length === 0) return;
+  throw new CliError(
+    [`${found.length} generated file${found.length === 1 ? ' has' : 's have'} unresolved merge conflicts (git conflict markers):`, ...found, RESOLVE_HINT].join('\n'),
+    ExitCode.Precondition,
+  );
 };
 
 export const planWrite = async (
@@ -310,6 +332,7 @@ export const planWrite = async (
   });
 
   const managed = await planRegions(fs, root, regions, regionHash, { update, unchanged, conflicts });
+  refuseConflictMarkers(conflicts);
 
   const after = serializeLedger(
     makeLedger([

@@ -91,7 +91,7 @@ describe('pnpm diff', () => {
   });
 
   it('a head revision that fails to build is a finding (exit 1), named per Application', async () => {
-    const r = await diff('--base', 'HEAD~1');
+    const r = await diff('--base', 'HEAD~1', '--head', 'HEAD');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/staging-eu-west-1\/streaming \[staging\][^\n]*\n {2}! head: [^\n]*edge-cache-service\.yaml/);
     expect(r.out).not.toContain('/tmp/');
@@ -106,11 +106,81 @@ describe('pnpm diff', () => {
 
   it.each([
     [['--base', 'no-such-ref'], '--base no-such-ref: no such commit'],
-    [['--format', 'html'], '--format must be text or markdown'],
+    [['--format', 'html'], '--format must be text, markdown or json'],
     [['--base=-x'], '--base needs a revision'],
   ])('%j is bad input (exit 2)', async (argv, message) => {
     const r = await diff(...argv);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
+    // Usage mistakes end with the registry's usage lines and where the rest is (scripts/cli/commands.ts usageFor); a missing commit is not one.
+    if (argv[1] !== 'no-such-ref') expect(r.err).toContain('usage: pnpm diff [--base REF]');
+  });
+
+  it('--help prints the registry help and exits 0', async () => {
+    const r = await diff('--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('usage: pnpm diff');
+    expect(r.out).toContain('pnpm diff --format json');
+  });
+
+  it('by default regenerates the working tree: a HEAD whose generated files are stale is said to be', async () => {
+    // HEAD ("oops") deleted a generated file; regenerating restores it.
+    const r = await diff();
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^diff HEAD \([0-9a-f]{7}\) → working tree \(regenerated\)\n/);
+    expect(r.out).toContain('note: the committed tree is stale: 1 file of HEAD is not what its inventory renders (base/streaming/edge-cache/edge-cache-service.yaml)');
+  });
+});
+
+describe('pnpm diff on the working tree', () => {
+  let fresh: FixtureRepo;
+  beforeAll(async () => {
+    fresh = await cloneFixture(template?.dir ?? '');
+    // Uncommitted, and `pnpm gen` not run: only the inventory says what changes.
+    const file = join(fresh.root, 'inventory', 'environments', 'staging.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('ott-auth: "1.3.0"', 'ott-auth: "1.3.1"'));
+  });
+  afterAll(async () => {
+    await fresh?.cleanup();
+  });
+
+  const run = async (...argv: string[]): Promise<{ code: number; out: string; err: string; steps: string[] }> => {
+    const c = captureIo();
+    const steps: string[] = [];
+    const code = await main(['--root', fresh.root, '--cache-dir', cacheDir, ...argv], { ...c.io, progress: (s) => void steps.push(s) });
+    return { code, out: c.out(), err: c.err(), steps };
+  };
+
+  it('shows an uncommitted inventory edit (HEAD → working tree), says gen is due, and reports its steps', async () => {
+    const status = await git(fresh.root, ['status', '--porcelain']);
+    const r = await run();
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^diff HEAD \([0-9a-f]{7}\) → working tree \(regenerated\)\n/);
+    expect(r.out).toContain('note: the generated files in your working tree are stale: 1 file differs from what inventory/ renders (overlays/staging/streaming/ott-auth/kustomization.yaml); run `pnpm gen`');
+    expect(r.out).toMatch(/staging-eu-west-1\/streaming \[staging\] [^\n]*: 0 added, 1 changed, 0 removed/);
+    expect(r.out).toContain('+          image: ghcr.io/acme-media/ott-auth:1.3.1');
+    expect(r.steps.some((s) => s.startsWith('checking out HEAD'))).toBe(true);
+    expect(r.steps.some((s) => s.includes('regenerating'))).toBe(true);
+    expect(r.steps.some((s) => /^rendering \d+ of \d+ Applications/.test(s))).toBe(true);
+    expect(await git(fresh.root, ['status', '--porcelain'])).toBe(status);
+    expect(await extraWorktrees(fresh.root)).toEqual([]);
+  });
+
+  it('--format json: a stable shape scripts can read; no note once gen has run', async () => {
+    await genInto(fresh.root);
+    const r = await run('--format', 'json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      version: 1,
+      base: { label: 'HEAD' },
+      head: { label: 'working tree (regenerated)', sha: null },
+      notes: [],
+      summary: { applicationsWithDifferences: 1, headFailed: false },
+      clusters: [{ cluster: 'staging-eu-west-1', environment: 'staging', applications: 1, objects: 1, failed: false }],
+      applications: [{ name: 'staging-eu-west-1-streaming', status: 'changed', counts: { added: 0, changed: 1, removed: 0 } }],
+    });
+    expect(JSON.stringify(json)).toContain('+          image: ghcr.io/acme-media/ott-auth:1.3.1');
   });
 });

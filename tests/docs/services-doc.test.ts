@@ -13,7 +13,8 @@ import { renderFleet } from '../../scripts/render/render-fleet.ts';
 import { priceFeed } from './example-component.ts';
 
 const DOC = join(REPO_ROOT, 'docs', 'services.md');
-const README = join(REPO_ROOT, 'README.md');
+// The complete example moved from the README to docs/concepts/inventory.md ("Systems").
+const INVENTORY_DOC = join(REPO_ROOT, 'docs', 'concepts', 'inventory.md');
 
 /** The fenced blocks of a language, in order. */
 const blocks = (text: string, lang: string): string[] => [...text.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\`\\n`, 'g'))].map((m) => m[1]!);
@@ -41,8 +42,8 @@ describe('docs/services.md', () => {
     }
   });
 
-  it('README: the complete example system loads and renders once its images are declared and pinned', async () => {
-    const example = blocks(await readFile(README, 'utf8'), 'yaml').find((b) => b.startsWith('# inventory/systems/shop.yaml'));
+  it('docs/concepts/inventory.md: the complete example system loads and renders once its images are declared and pinned', async () => {
+    const example = blocks(await readFile(INVENTORY_DOC, 'utf8'), 'yaml').find((b) => b.startsWith('# inventory/systems/shop.yaml'));
     expect(example).toBeDefined();
     const inventory = await copyInventory(DEFAULT_INVENTORY, join(root, 'readme'));
     await rm(join(inventory, 'systems'), { recursive: true, force: true });

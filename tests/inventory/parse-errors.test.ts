@@ -202,8 +202,8 @@ const cases: ErrorCase[] = [
     mutate: edit(DEV, replaceOnce('  selfHeal: true', '  selfHeal: "true')),
     file: DEV,
     line: { find: 'selfHeal: "true' },
-    field: 'syncPolicy',
-    message: 'YAML syntax error: Missing closing "quote',
+    field: 'syncPolicy.selfHeal',
+    message: 'a value opens a " quote that is never closed: add the closing " at the end of the value',
   },
   {
     name: 'duplicate YAML key',
@@ -212,7 +212,7 @@ const cases: ErrorCase[] = [
     line: { find: 'prune: false' },
     col: 3,
     field: 'syncPolicy.prune',
-    message: (m) => `duplicate key "prune" (first defined at line ${lineOf(textOf(m, DEV), 'prune: true')})`,
+    message: (m) => `\`prune:\` is set twice among the keys under \`syncPolicy:\` (first on line ${lineOf(textOf(m, DEV), 'prune: true')})`,
   },
   {
     name: 'image used by a cluster of the environment but not pinned',

@@ -37,9 +37,10 @@ describe('parseYamlSource positions', () => {
 
 describe('parseYamlSource problems', () => {
   it.each([
-    ['duplicate key', 'a: 1\nb: 2\na: 3\n', { line: 3, col: 1, field: 'a' }, 'duplicate key "a" (first defined at line 1)'],
-    ['syntax error', 'a: [1, 2\nb: 3\n', { line: 2, col: 1, field: 'b' }, 'YAML syntax error'],
-    ['several documents', 'a: 1\n---\nb: 2\n', { line: 2, col: 1, field: '(root)' }, 'YAML syntax error'],
+    // Plain words at the line to change (issue 20 item 7): the duplicate where it is, the `[` where it opens.
+    ['duplicate key', 'a: 1\nb: 2\na: 3\n', { line: 3, col: 1, field: 'a' }, '`a:` is set twice among the top-level keys (first on line 1)'],
+    ['syntax error', 'a: [1, 2\nb: 3\n', { line: 1, col: 1, field: 'a' }, 'a `[` or `{` on this line is not closed'],
+    ['several documents', 'a: 1\n---\nb: 2\n', { line: 2, col: 1, field: '(file)' }, 'starts a second YAML document'],
     ['recursive alias', 'a: &x [*x]\n', { line: 1, col: 1, field: '(root)' }, 'recursive'],
     [
       'alias expansion bomb',

@@ -47,6 +47,30 @@ describe('pnpm pr-report', () => {
     expect(api.requests).toHaveLength(0);
   });
 
+  it('--dry-run --format json: the comment and labels as JSON; the long steps are reported', async () => {
+    const c = captureIo();
+    const steps: string[] = [];
+    const code = await main(
+      ['--pr', '7', '--base', 'HEAD~1', '--root', repo.root, '--repo', 'acme-media/streamfleet-gitops', '--api-url', api.url, '--dry-run', '--format', 'json'],
+      { ...c.io, progress: (s) => void steps.push(s) },
+    );
+    expect(code).toBe(0);
+    const json = JSON.parse(c.out()) as { comment: string };
+    expect(json).toMatchObject({ version: 1, pullRequest: 7, dryRun: true, labels: ['env:dev', 'stack:streaming'], result: null, headFailed: false });
+    expect(json.comment.startsWith('<!-- streamfleet:rendered-diff -->\n')).toBe(true);
+    expect(json.comment).toContain('dev-k3d');
+    expect(steps.some((s) => s.startsWith('checking out HEAD~1'))).toBe(true);
+    expect(steps.some((s) => s.startsWith('rendering '))).toBe(true);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('--help prints the registry help and exits 0', async () => {
+    const c = captureIo();
+    expect(await main(['--help'], c.io)).toBe(0);
+    expect(c.out()).toContain('usage: pnpm pr-report --pr N --base REF');
+    expect(c.out()).toContain('examples:');
+  });
+
   it('creates one sticky comment, updates it on rerun, and labels the PR', async () => {
     process.env.GITHUB_TOKEN = TOKEN;
     const first = await report();
@@ -68,7 +92,10 @@ describe('pnpm pr-report', () => {
     expect(r.err).not.toContain('ghs_wrong_token_value');
   });
 
-  it('needs --pr and --base', async () => {
-    expect((await main(['--base', 'HEAD~1'], captureIo().io))).toBe(2);
+  it('needs --pr and --base, and says so with the usage', async () => {
+    const c = captureIo();
+    expect(await main(['--base', 'HEAD~1'], c.io)).toBe(2);
+    expect(c.err()).toContain('--pr N and --base REF are required');
+    expect(c.err()).toContain('(pnpm pr-report --help: every option, with examples)');
   });
 });

@@ -47,12 +47,21 @@ describe('pnpm promote: bad input (exit 2) before any network call', () => {
     { name: 'unknown flag', argv: ['dev', 'staging', '--force'], message: "Unknown option '--force'" },
     { name: 'approver that is no GitHub login', argv: ['dev', 'prod', '--skip-reason', 'x', '--approver', 'not a login'], message: 'is not a GitHub login' },
     { name: 'approver without an override', argv: ['dev', 'staging', '--approver', 'alice'], message: '--approver records who approved an override' },
+    { name: 'unknown format', argv: ['dev', 'staging', '--format', 'yaml'], message: '--format must be text or json, got "yaml"' },
   ])('$name', async ({ argv, message }) => {
     const r = await h.run(argv);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(api.requests).toEqual([]);
     expect(await branches()).toEqual(['main']);
+  });
+
+  it('--help prints the registry help (scripts/cli/commands.ts) and exits 0', async () => {
+    const r = await h.run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('usage: pnpm promote <from-env> <to-env>');
+    expect(r.out).toContain('--verbose');
+    expect(r.out).toContain('examples:');
   });
 
   it('a local-path remote without --repo or GITHUB_REPOSITORY cannot name the GitHub repository', async () => {
@@ -72,6 +81,13 @@ describe('pnpm promote: nothing to promote', () => {
     expect(r.out).toContain(`nothing to promote: staging already runs dev's pins for ${value}`);
     expect(await branches()).toEqual(['main']);
     expect(api.pulls).toEqual([]);
+  });
+
+  it('--format json: the log on stderr, one document on stdout', async () => {
+    const r = await h.run(['dev', 'staging', '--app', 'rtmp-origin', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('nothing to promote');
+    expect(JSON.parse(r.out)).toMatchObject({ version: 1, dryRun: false, from: 'dev', to: 'staging', nothingToPromote: true, versions: [], pushed: false, pullRequest: null });
   });
 });
 

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { git } from '../../scripts/diff/git.ts';
 import { removeDir, tempDir } from '../support/fleet.ts';
-import { branchesOf, cloneFixture, createTemplate, extraWorktrees, type FixtureRepo } from './support/fixture-repo.ts';
+import { branchesOf, cloneFixture, commitAllIn, createTemplate, extraWorktrees, genInto, type FixtureRepo } from './support/fixture-repo.ts';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github-stand-in.ts';
 import { harness, OWNER, REPO, type Harness } from './support/promote-harness.ts';
 
@@ -40,20 +40,35 @@ afterEach(async () => {
 });
 
 describe('pnpm promote dev staging', () => {
-  it('--dry-run prints the plan, diff and validation, and changes nothing anywhere', async () => {
+  it('--dry-run plans from the local main (an unpushed commit included, said loudly), versions first, drift and diff collapsed; changes nothing', async () => {
+    // A local commit, not pushed: dev now runs transcode-api 1.5.1.
+    const dev = join(repo.root, 'inventory', 'environments', 'dev.yaml');
+    await writeFile(dev, (await readFile(dev, 'utf8')).replace('transcode-api: "1.5.0"', 'transcode-api: "1.5.1"'));
+    await genInto(repo.root);
+    const local = await commitAllIn(repo.root, 'dev: transcode-api 1.5.1');
     const statusBefore = await git(repo.root, ['status', '--porcelain']);
-    const r = await h.run(['dev', 'staging', '--dry-run']);
+    const steps: string[] = [];
+    const r = await h.run(['dev', 'staging', '--dry-run'], {}, (s) => void steps.push(s));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^promote dev → staging \(all\), planned from origin\/main at [0-9a-f]{7}/);
-    expect(r.out).toMatch(/transcode-api\s+transcode-api\s+1\.4\.2\s+1\.5\.0\s+staging-eu-west-1/);
+    expect(r.out).toMatch(
+      /^note: dry run: planning from your local main at [0-9a-f]{7}, 1 commit ahead of origin\/main \([0-9a-f]{7}\)\. A real run plans from origin\/main: your 1 commit NOT pushed would NOT be included; push first\.\n/,
+    );
+    expect(r.out).toContain(`promote dev → staging (all), planned from main (local) at ${local.slice(0, 7)}`);
+    expect(r.out).toMatch(/transcode-api\s+transcode-api\s+1\.4\.2\s+1\.5\.1\s+staging-eu-west-1/);
     expect(r.out).toMatch(/transcode-worker-cpu\s+ffmpeg-worker\s+1\.4\.2\s+1\.5\.0\s+staging-eu-west-1/);
     expect(r.out).toContain('(runs on no staging cluster)');
-    expect(r.out).toContain('drift between dev and staging (reported, not promoted)');
-    expect(r.out).toMatch(/apps\.rtmp-origin\.replicas\s+1\s+2/);
     expect(r.out).toMatch(/validate: ok: \d+ Applications, \d+ objects, \d+ findings? \(0 blocking, \d+ warnings?\)/);
-    expect(r.out).toContain('+          image: ghcr.io/acme-media/transcode-api:1.5.0');
+    // Collapsed: one line per cluster and one for the drift, after the versions; details only with --verbose.
+    expect(r.out).toMatch(/\n {2}staging-eu-west-1: 1 Application changed \(2 objects\)\n/);
+    expect(r.out).toMatch(/\ndrift between dev and staging \(reported, not promoted\): \d+ settings? (and \d+ version pins? )?differ \(--verbose lists them\)\n/);
+    expect(r.out.indexOf('transcode-api  ')).toBeLessThan(r.out.indexOf('drift between'));
+    expect(r.out).not.toContain('apps.rtmp-origin.replicas');
+    expect(r.out).not.toContain('+          image: ghcr.io/acme-media/transcode-api:1.5.1');
     expect(r.out).toMatch(/dry run: committed [0-9a-f]{7} in a scratch worktree \(discarded\); would push promote\/dev-to-staging\/all/);
+    for (const step of ['fetching origin/main', 'checking out main (local)', 'regenerating (pnpm gen)', 'rendering', 'validating the promoted tree']) {
+      expect(steps.some((s) => s.includes(step)), `${step} in ${JSON.stringify(steps)}`).toBe(true);
+    }
     expect([...(await branchesOf(repo.remote)).keys()]).toEqual(['main']);
     expect(api.requests).toEqual([]);
     expect(await git(repo.root, ['status', '--porcelain'])).toBe(statusBefore);

@@ -42,6 +42,15 @@ describe('pnpm new app', () => {
     expect(await snapshotTree(root)).toEqual(before);
   });
 
+  it('--dry-run prints the inventory edits and writes nothing', async () => {
+    const r = await run('app', 'streaming/ad-insertion', '--image', 'ghcr.io/acme-media/ad-insertion:1.10', '--port', '8080', '--dry-run');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('would add app streaming/ad-insertion');
+    expect(r.out).toMatch(/^\+ +ad-insertion: "?1\.10"?$/m);
+    expect(r.out).toContain('dry run: nothing was written');
+    expect(await snapshotTree(root)).toEqual(before);
+  });
+
   it('adds the app, pins it where its stack runs, keeps every other byte, and validates', async () => {
     const r = await run('app', 'streaming/ad-insertion', '--image', 'ghcr.io/acme-media/ad-insertion:1.10', '--port', '8080', '--public');
     expect(r.code, r.err).toBe(0);

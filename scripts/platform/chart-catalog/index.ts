@@ -5,8 +5,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { RenderedCrd } from '../../charts/chart-render-tool.ts';
+import { toolPath } from '../../lib/tool-root.ts';
 
-export const CHART_CATALOG_DIR = import.meta.dirname;
+export const CHART_CATALOG_DIR = toolPath('scripts', 'platform', 'chart-catalog');
 
 /** An Argo CD sync phase a hook runs in (helm.sh/hook pre-* → PreSync, post-install/upgrade → PostSync). */
 export type ArgoHookPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail' | 'PostDelete' | 'PreDelete' | 'Skip';

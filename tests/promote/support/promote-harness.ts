@@ -18,12 +18,13 @@ export interface Run {
 
 export interface Harness {
   readonly sleeps: number[];
-  readonly run: (argv: readonly string[], extra?: Partial<PromoteDeps>) => Promise<Run>;
+  /** `progress` records the steps the command reports (io.progress). */
+  readonly run: (argv: readonly string[], extra?: Partial<PromoteDeps>, progress?: (step: string) => void) => Promise<Run>;
 }
 
 export const harness = (root: string, apiUrl: string, cacheDir: string, token: string = TOKEN): Harness => {
   const sleeps: number[] = [];
-  const run = async (argv: readonly string[], extra: Partial<PromoteDeps> = {}): Promise<Run> => {
+  const run = async (argv: readonly string[], extra: Partial<PromoteDeps> = {}, progress?: (step: string) => void): Promise<Run> => {
     const c = captureIo();
     const deps: PromoteDeps = {
       env: { GITHUB_TOKEN: token },
@@ -36,7 +37,7 @@ export const harness = (root: string, apiUrl: string, cacheDir: string, token: s
     };
     const code = await promoteMain(deps)(
       [...argv, '--root', root, '--repo', `${OWNER}/${REPO}`, '--api-url', apiUrl, '--cache-dir', cacheDir],
-      c.io,
+      progress === undefined ? c.io : { ...c.io, progress },
     );
     return { code, out: c.out(), err: c.err() };
   };

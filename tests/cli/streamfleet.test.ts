@@ -1,0 +1,128 @@
+// The one entry point and the registry behind it: every command is listed, `--help` exits 0 with examples
+// everywhere (through the entry point and when a command module is called directly), reporting commands take
+// `--format json`, writing commands take `--dry-run`, and package.json's scripts run exactly the registered commands.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS, commandList, helpText } from '../../scripts/cli/commands.ts';
+import { main } from '../../scripts/cli/streamfleet.ts';
+import { main as gen } from '../../scripts/cli/gen.ts';
+import { main as fleet } from '../../scripts/cli/fleet.ts';
+import { CAPABILITIES, LOAD_BALANCERS } from '../../scripts/inventory/schema.ts';
+import { PRESETS } from '../../scripts/inventory/system-schema.ts';
+import type { Io } from '../../scripts/lib/io.ts';
+import { captureIo, copyInventory, DEFAULT_INVENTORY, removeDir, snapshotTree, tempDir } from '../support/fleet.ts';
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+const run = async (argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+  const c = captureIo();
+  const code = await main(argv, c.io);
+  return { code, out: c.out(), err: c.err() };
+};
+
+describe('the entry point', () => {
+  it('lists every registered command on `help` (exit 0) and without a command (exit 2, on stderr)', async () => {
+    const help = await run(['help']);
+    expect(help.code).toBe(0);
+    for (const c of COMMANDS) expect(help.out).toContain(`  ${c.name} `);
+    const none = await run([]);
+    expect(none.code).toBe(2);
+    expect(none.err).toBe(commandList());
+  });
+
+  it('names the closest command for a typo, exit 2', async () => {
+    const r = await run(['promot', 'dev', 'staging']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^unknown command "promot"; did you mean "promote"\?/);
+  });
+
+  it.each(COMMANDS.map((c) => [c.name, c] as const))('`%s --help` exits 0 with usage, options and examples', async (name, spec) => {
+    const r = await run([name, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(helpText(spec));
+    expect(r.out).toContain(`usage: pnpm ${name}`);
+    expect(r.out).toMatch(/\nexamples:\n {2}pnpm /);
+    expect(spec.examples.every((e) => e.command.startsWith(`pnpm ${name}`))).toBe(true);
+    expect((await run(['help', name])).out).toBe(r.out);
+  });
+
+  it.each(COMMANDS.map((c) => [c.name, c] as const))('the %s module itself answers --help with exit 0 (called directly)', async (_name, spec) => {
+    const module = (await spec.load()) as { main: (argv: string[], io?: Io) => Promise<number> };
+    const c = captureIo();
+    const code = await module.main(['--help'], c.io);
+    expect({ code, err: c.err() }).toEqual({ code: 0, err: '' });
+    expect(c.out()).toContain('examples:');
+  });
+});
+
+describe('the registry', () => {
+  it('every writing command documents --dry-run, every reporting command --format json', () => {
+    for (const c of COMMANDS) {
+      const flags = c.options.map(([flag]) => flag.split(' ')[0]);
+      if (c.writes) expect(flags, c.name).toContain('--dry-run');
+      if (c.reports) {
+        expect(flags, c.name).toContain('--format');
+        expect(c.options.find(([flag]) => flag.startsWith('--format'))?.[1], c.name).toMatch(/\bjson\b/);
+      }
+    }
+  });
+
+  it("`new`'s option texts name every load balancer, capability and preset the schema accepts", () => {
+    const text = helpText(COMMANDS.find((c) => c.name === 'new')!);
+    for (const value of [...LOAD_BALANCERS, ...CAPABILITIES, ...PRESETS]) expect(text).toContain(value);
+  });
+
+  it("package.json runs every registered command through the compiled entry point, and nothing else", async () => {
+    const scripts = (JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const c of COMMANDS) expect(scripts[c.name], c.name).toBe(`node bin/streamfleet.mjs ${c.name}`);
+    const launched = Object.entries(scripts).filter(([, cmd]) => cmd.startsWith('node bin/streamfleet.mjs '));
+    const registered = new Set([...COMMANDS.map((c) => c.name), 'help', 'build']);
+    for (const [name, cmd] of launched) expect(registered, `${name}: ${cmd}`).toContain(cmd.split(' ')[2]);
+    expect(Object.values(scripts).filter((cmd) => /\btsx scripts\/cli\//.test(cmd))).toEqual(['tsx scripts/cli/streamfleet.ts']);
+  });
+});
+
+describe('--format json and --dry-run', () => {
+  let root: string;
+  let inventory: string;
+  beforeAll(async () => {
+    root = await tempDir('entry-json');
+    inventory = await copyInventory(DEFAULT_INVENTORY, root);
+  });
+  afterAll(async () => removeDir(root));
+
+  it('gen --dry-run lists the files a write would create and writes nothing; --format json gives the same as data', async () => {
+    const before = await snapshotTree(root);
+    const text = captureIo();
+    expect(await gen(['--inventory', inventory, '--out', root, '--dry-run'], text.io)).toBe(0);
+    expect(text.out()).toMatch(/^dry run: \d+ created would be written, \d+ unchanged; nothing was written\n {2}\+ /);
+    const json = captureIo();
+    expect(await gen(['--inventory', inventory, '--out', root, '--dry-run', '--format', 'json'], json.io)).toBe(0);
+    const plan = JSON.parse(json.out()) as { mode: string; ok: boolean; files: { path: string; status: string }[] };
+    expect(plan.mode).toBe('dry-run');
+    expect(plan.ok).toBe(false);
+    expect(plan.files.some((f) => f.path === 'clusters/dev-k3d/streaming/kustomization.yaml' && f.status === 'create')).toBe(true);
+    expect(await snapshotTree(root)).toEqual(before);
+  });
+
+  it('gen (write) and gen --check report as JSON', async () => {
+    const write = captureIo();
+    expect(await gen(['--inventory', inventory, '--out', root, '--format', 'json'], write.io)).toBe(0);
+    const written = JSON.parse(write.out()) as { mode: string; created: string[] };
+    expect(written.mode).toBe('write');
+    expect(written.created).toContain('.github/CODEOWNERS');
+    const check = captureIo();
+    expect(await gen(['--inventory', inventory, '--out', root, '--check', '--format', 'json'], check.io)).toBe(0);
+    expect(JSON.parse(check.out())).toMatchObject({ mode: 'check', ok: true, files: [] });
+  });
+
+  it('fleet --format json: environments in promotion order, clusters by name', async () => {
+    const c = captureIo();
+    expect(await fleet(['--inventory', inventory, '--format', 'json'], c.io)).toBe(0);
+    const data = JSON.parse(c.out()) as { environments: { name: string; order: number; clusters: { name: string; stacks: string[] }[] }[] };
+    expect(data.environments.map((e) => e.order)).toEqual([...data.environments.map((e) => e.order)].sort((a, b) => a - b));
+    expect(data.environments[0]?.clusters.length).toBeGreaterThan(0);
+    for (const e of data.environments) expect(e.clusters.map((c2) => c2.name)).toEqual([...e.clusters.map((c2) => c2.name)].sort());
+  });
+});
