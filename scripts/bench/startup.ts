@@ -10,6 +10,8 @@ export interface StartupCase {
   /** Arguments after the launcher. */
   readonly args: readonly string[];
   readonly expectExit: number;
+  /** Answered before the command's module loads: held to STARTUP_TARGET_MS. */
+  readonly fast: boolean;
 }
 
 export interface StartupResult extends StartupCase {
@@ -20,12 +22,13 @@ export interface StartupResult extends StartupCase {
 export const STARTUP_TARGET_MS = 300;
 
 export const STARTUP_CASES: readonly StartupCase[] = [
-  { label: '`pnpm help` (command list)', args: ['help'], expectExit: 0 },
-  { label: '`gen --help`', args: ['gen', '--help'], expectExit: 0 },
-  { label: '`validate --bogus` (usage error)', args: ['validate', '--bogus'], expectExit: 2 },
-  { label: '`new cluster` without a name (usage error, loads the command)', args: ['new', 'cluster'], expectExit: 2 },
-  { label: '`fleet --format json` (reads and renders the default fleet)', args: ['fleet', '--format', 'json'], expectExit: 0 },
-  { label: '`gen --check` (the default fleet, end to end)', args: ['gen', '--check'], expectExit: 0 },
+  { label: '`pnpm help` (command list)', args: ['help'], expectExit: 0, fast: true },
+  { label: '`gen --help`', args: ['gen', '--help'], expectExit: 0, fast: true },
+  { label: '`validate --bogus` (unknown flag)', args: ['validate', '--bogus'], expectExit: 2, fast: true },
+  { label: '`new cluster` without a name (missing argument)', args: ['new', 'cluster'], expectExit: 2, fast: true },
+  { label: '`validate --root missing` (loads the command, then refuses)', args: ['validate', '--root', 'missing'], expectExit: 2, fast: false },
+  { label: '`fleet --format json` (reads and renders the default fleet)', args: ['fleet', '--format', 'json'], expectExit: 0, fast: false },
+  { label: '`gen --check` (the default fleet, end to end)', args: ['gen', '--check'], expectExit: 0, fast: false },
 ];
 
 const LAUNCHER = toolPath('bin', 'streamfleet.mjs');
@@ -65,7 +68,7 @@ export const startupMarkdown = (results: readonly StartupResult[], refs: ReturnT
     '',
     '| command | median | target |',
     '| --- | ---: | --- |',
-    ...results.map((r) => `| ${r.label} | ${round(r.medianMs)} ms | ${r.args.includes('--help') || r.expectExit === 2 || r.args[0] === 'help' ? `≤ ${STARTUP_TARGET_MS} ms: ${r.medianMs <= STARTUP_TARGET_MS ? 'pass' : 'FAIL'}` : '-'} |`),
+    ...results.map((r) => `| ${r.label} | ${round(r.medianMs)} ms | ${r.fast ? `≤ ${STARTUP_TARGET_MS} ms: ${r.medianMs <= STARTUP_TARGET_MS ? 'pass' : 'FAIL'}` : '-'} |`),
     '',
     `For reference: \`node -e 0\` ${round(refs.nodeMs)} ms; \`gen --help\` through tsx (before the compiled CLI) ${round(refs.tsxMs)} ms; ` +
       `\`pnpm -s gen --help\` ${round(refs.pnpmMs)} ms (pnpm's own start is the difference).`,

@@ -31,6 +31,8 @@ export interface CommandSpec {
   readonly writes: boolean;
   /** Prints a report: it takes `--format json`. */
   readonly reports: boolean;
+  /** Positional arguments it cannot run without: fewer is a usage error the entry point reports without loading it. */
+  readonly requires?: { readonly count: number; readonly what: string };
   readonly load: () => Promise<CommandModule>;
 }
 
@@ -207,6 +209,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     writes: true,
     reports: false,
+    requires: { count: 2, what: 'what to add (cluster, app or service) and its name' },
     load: () => import('./new.ts'),
   },
   {
@@ -231,6 +234,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     writes: true,
     reports: false,
+    requires: { count: 2, what: '`cluster` and the name of the cluster to remove' },
     load: () => import('./remove.ts'),
   },
   {
@@ -270,6 +274,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     writes: true,
     reports: true,
+    requires: { count: 2, what: 'the environment to promote from and the one to promote to' },
     load: () => import('./promote.ts'),
   },
   {
@@ -420,3 +425,53 @@ export const usageFor = (name: string): string => {
   if (spec === undefined) throw new Error(`no command "${name}" in scripts/cli/commands.ts`);
   return `${usageOf(spec)}\n(pnpm ${name} --help: every option, with examples)`;
 };
+
+/**
+ * The flags a command accepts, from its option list: `--format FORMAT` → `--format` (takes a value), `-h, --help` →
+ * both names. A test keeps this a superset of what each command module parses, so the entry point can refuse an
+ * unknown flag before loading the command.
+ */
+export const flagsOf = (spec: CommandSpec): ReadonlyMap<string, { readonly takesValue: boolean }> => {
+  const flags = new Map<string, { takesValue: boolean }>();
+  for (const [flag] of spec.options) {
+    for (const alias of flag.split(', ')) {
+      const [name = '', value] = alias.split(' ');
+      // `--public [HOST]`: a value for one subcommand, a switch for another; never consume the next argument.
+      flags.set(name, { takesValue: value !== undefined && !value.startsWith('[') });
+    }
+  }
+  return flags;
+};
+
+/** What the entry point can tell about a command line from the registry alone. */
+export interface ArgumentScan {
+  /** The first argument that looks like a flag and is not one of the command's. */
+  readonly unknown?: string;
+  /** Arguments that are neither flags nor flag values (everything after a `--` included). */
+  readonly positionals: number;
+}
+
+/**
+ * Scan `argv` with the command's flags: values of flags that take one are skipped (`--base -x` is left to the
+ * command's own parser), `--name=value` is one argument, and everything after `--` is positional.
+ */
+export const scanArguments = (spec: CommandSpec, argv: readonly string[]): ArgumentScan => {
+  const flags = flagsOf(spec);
+  let positionals = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return { positionals: positionals + argv.length - i - 1 };
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals++;
+      continue;
+    }
+    const [name = '', inline] = arg.split(/=(.*)/s);
+    const flag = flags.get(name);
+    if (flag === undefined) return { unknown: name, positionals };
+    if (flag.takesValue && inline === undefined) i++;
+  }
+  return { positionals };
+};
+
+/** The first unknown flag of `argv` for the command, or undefined. */
+export const unknownFlag = (spec: CommandSpec, argv: readonly string[]): string | undefined => scanArguments(spec, argv).unknown;

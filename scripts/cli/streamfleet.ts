@@ -5,7 +5,7 @@ import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import { processIo, type Io } from '../lib/io.ts';
 import { isEntryPoint, runMain } from '../lib/run-main.ts';
 import { closest } from '../inventory/suggest.ts';
-import { COMMANDS, commandList, commandNamed, helpText } from './commands.ts';
+import { COMMANDS, commandList, commandNamed, flagsOf, helpText, scanArguments, usageFor } from './commands.ts';
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
@@ -32,6 +32,18 @@ export const main = async (argv: string[], io: Io = processIo): Promise<number> 
   if (asksForHelp(rest)) {
     io.stdout(helpText(spec));
     return ExitCode.Ok;
+  }
+  // An unknown flag is refused here, from the registry, before the command's module graph loads: a typo answers in
+  // the time of a `--help`, not of a command start (pnpm bench measures both).
+  const scan = scanArguments(spec, rest);
+  if (scan.unknown !== undefined) {
+    const near = closest(scan.unknown, [...flagsOf(spec).keys()]);
+    io.stderr(`${spec.name}: unknown option "${scan.unknown}"${near === undefined ? '' : `; did you mean "${near}"?`}\n${usageFor(spec.name)}\n`);
+    return ExitCode.BadInput;
+  }
+  if (spec.requires !== undefined && scan.positionals < spec.requires.count) {
+    io.stderr(`${spec.name}: expected ${spec.requires.what}\n${usageFor(spec.name)}\n`);
+    return ExitCode.BadInput;
   }
   const command = await spec.load();
   try {

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS, commandList, helpText } from '../../scripts/cli/commands.ts';
+import { COMMANDS, commandList, flagsOf, helpText, scanArguments, unknownFlag, usageFor, type CommandSpec } from '../../scripts/cli/commands.ts';
 import { main } from '../../scripts/cli/streamfleet.ts';
 import { main as gen } from '../../scripts/cli/gen.ts';
 import { main as fleet } from '../../scripts/cli/fleet.ts';
@@ -53,6 +53,52 @@ describe('the entry point', () => {
     const code = await module.main(['--help'], c.io);
     expect({ code, err: c.err() }).toEqual({ code: 0, err: '' });
     expect(c.out()).toContain('examples:');
+  });
+});
+
+describe('unknown flags', () => {
+  it.each(COMMANDS.map((c) => [c.name] as const))('`%s --no-such-flag` is refused by the entry point (exit 2) without loading the command', async (name) => {
+    const spec = COMMANDS.find((c) => c.name === name)!;
+    let loaded = false;
+    const spy: CommandSpec = { ...spec, load: async () => ((loaded = true), spec.load()) };
+    expect(unknownFlag(spy, ['--no-such-flag'])).toBe('--no-such-flag');
+    const r = await run([name, '--no-such-flag']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`^${name}: unknown option "--no-such-flag"\\nusage: pnpm ${name}`));
+    expect(loaded).toBe(false);
+  });
+
+  it.each(COMMANDS.filter((c) => c.requires !== undefined).map((c) => [c.name, c] as const))(
+    '`%s` without its arguments is refused by the entry point (exit 2) without loading the command',
+    async (name, spec) => {
+      const r = await run([name, '--dry-run']);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`${name}: expected ${spec.requires!.what}\n${usageFor(name)}\n`);
+      // The module refuses the same command line too, when called directly.
+      const module = (await spec.load()) as { main: (argv: string[], io?: Io) => Promise<number> };
+      const c = captureIo();
+      expect(await module.main(['--dry-run'], c.io)).toBe(2);
+    },
+  );
+
+  it('skips the value of a flag that takes one, an inline value and everything after `--`', () => {
+    const gen = COMMANDS.find((c) => c.name === 'gen')!;
+    expect(unknownFlag(gen, ['--inventory', '-weird-folder', '--check'])).toBeUndefined();
+    expect(unknownFlag(gen, ['--format=json', '--allow-removal', 'x', '--', '--anything'])).toBeUndefined();
+    expect(unknownFlag(gen, ['--chek'])).toBe('--chek');
+    const promote = COMMANDS.find((c) => c.name === 'promote')!;
+    expect(scanArguments(promote, ['dev', '--stack', 'streaming', 'staging', '--dry-run'])).toEqual({ positionals: 2 });
+    expect(scanArguments(promote, ['dev', '--', '--staging'])).toEqual({ positionals: 2 });
+  });
+
+  // The entry point refuses what the registry does not list, so the registry must list every flag a command parses.
+  // The commands declare their flags as node:util parseArgs options (`name: { type: 'string' | 'boolean' … }`).
+  it.each(COMMANDS.map((c) => [c.name] as const))('the registry lists every flag that scripts/cli/%s.ts parses', async (name) => {
+    const source = await readFile(join(REPO_ROOT, 'scripts', 'cli', `${name}.ts`), 'utf8');
+    const parsed = [...source.matchAll(/(?:'([a-z][a-z-]*)'|\b([a-z][a-zA-Z-]*)): \{ type: '(?:boolean|string)'/g)].map((m) => `--${m[1] ?? m[2]}`);
+    expect(parsed.length, name).toBeGreaterThan(0);
+    const listed = flagsOf(COMMANDS.find((c) => c.name === name)!);
+    expect(parsed.filter((f) => !listed.has(f)), name).toEqual([]);
   });
 });
 
