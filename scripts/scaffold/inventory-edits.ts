@@ -9,7 +9,7 @@ import { parseInventory, type InventorySource } from '../inventory/parse-invento
 import { readInventorySources } from '../inventory/read-inventory.ts';
 import { CliError, ExitCode } from '../lib/exit-codes.ts';
 import type { Io } from '../lib/io.ts';
-import { ENVIRONMENTS_DIR, INVENTORY_DIR } from '../lib/layout.ts';
+import { ENVIRONMENTS_DIR, INVENTORY_DIR, SYSTEMS_DIR } from '../lib/layout.ts';
 import type { CatalogEntry, Fleet } from '../model/fleet.ts';
 
 /** `pnpm gen`'s main, passed in so that this module does not depend on the CLI layer. */
@@ -64,10 +64,12 @@ export const applyEdits = async (
   genArgs: readonly string[] = [],
 ): Promise<number> => {
   validateEdits(sources, edits, catalog);
-  // Source names are display paths; the file inside the inventory folder is its last one or two segments.
+  // Source names are display paths; the file inside the inventory folder is its last one or two segments
+  // (`environments/<env>.yaml`, `systems/<system>.yaml`).
   const inInventory = (file: string): string => {
     const parts = file.split('/');
-    return parts.at(-2) === ENVIRONMENTS_DIR ? join(ENVIRONMENTS_DIR, parts.at(-1)!) : parts.at(-1)!;
+    const folder = parts.at(-2);
+    return folder === ENVIRONMENTS_DIR || folder === SYSTEMS_DIR ? join(folder, parts.at(-1)!) : parts.at(-1)!;
   };
   const targets = sources.filter((s) => edits.has(s.file)).map((s) => ({ source: s, abs: join(inventoryDir, inInventory(s.file)) }));
   for (const t of targets) {

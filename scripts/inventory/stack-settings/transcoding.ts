@@ -158,7 +158,7 @@ export const TranscodingClusterSettingsSchema = Type.Object(
           ...strict,
           description:
             'The cluster\'s spot/preemptible pool: CPU workers prefer it (preferred node affinity, falling back to on-demand nodes) and tolerate its taints; ' +
-            'an interrupted job resumes from its last checkpoint (README "Transcoding under load")',
+            'an interrupted job resumes from its last checkpoint (docs/stacks/transcoding.md, "Transcoding under load")',
         },
       ),
     ),
