@@ -22,7 +22,7 @@ export interface StartupResult extends StartupCase {
 export const STARTUP_TARGET_MS = 300;
 
 export const STARTUP_CASES: readonly StartupCase[] = [
-  { label: '`pnpm help` (command list)', args: ['help'], expectExit: 0, fast: true },
+  { label: '`pnpm commands` (command list)', args: ['help'], expectExit: 0, fast: true },
   { label: '`gen --help`', args: ['gen', '--help'], expectExit: 0, fast: true },
   { label: '`validate --bogus` (unknown flag)', args: ['validate', '--bogus'], expectExit: 2, fast: true },
   { label: '`new cluster` without a name (missing argument)', args: ['new', 'cluster'], expectExit: 2, fast: true },

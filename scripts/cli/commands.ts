@@ -53,7 +53,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['--dry-run', 'write nothing; list what would be written or pruned, exit 0'],
       ['--format FORMAT', 'text (default) or json: the report of --check, --dry-run or the write'],
       ['--force', 'overwrite (or prune) generated files that were edited by hand'],
-      ['--allow-removal APP', 'allow the generated ApplicationSets to stop producing Argo CD Application APP\n(a cluster or stack removed from the inventory); repeat for each, or use `pnpm remove cluster`'],
+      ['--allow-removal APP', 'allow the generated ApplicationSets to stop producing Argo CD Application APP\n(a cluster or stack removed from the inventory); repeat for each, or use `pnpm retire cluster`'],
       ['--inventory DIR', 'inventory folder (default: <out>/inventory)'],
       ['--out DIR', 'repository root to write the tree into (default: .)'],
       HELP_OPTION,
@@ -213,10 +213,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./new.ts'),
   },
   {
-    name: 'remove',
+    name: 'retire',
     group: 'fleet changes',
     summary: 'remove a cluster from the inventory, naming every Argo CD Application it stops generating',
-    usage: ['pnpm remove cluster <name> [--dry-run | --yes] [--root DIR]'],
+    usage: ['pnpm retire cluster <name> [--dry-run | --yes] [--root DIR]'],
     description:
       'Plans the removal: the inventory entry, the generated folders that go away and every Argo CD Application\n' +
       'the ApplicationSets stop generating (what `pnpm gen` would refuse without --allow-removal). With --yes it\n' +
@@ -229,13 +229,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       HELP_OPTION,
     ],
     examples: [
-      { command: 'pnpm remove cluster prod-gpu-us-east-1 --dry-run', says: 'the Applications and folders that would go, nothing written' },
-      { command: 'pnpm remove cluster prod-gpu-us-east-1 --yes', says: 'remove it and regenerate; then follow the printed Argo CD steps after the merge' },
+      { command: 'pnpm retire cluster prod-gpu-us-east-1 --dry-run', says: 'the Applications and folders that would go, nothing written' },
+      { command: 'pnpm retire cluster prod-gpu-us-east-1 --yes', says: 'remove it and regenerate; then follow the printed Argo CD steps after the merge' },
     ],
     writes: true,
     reports: false,
     requires: { count: 2, what: '`cluster` and the name of the cluster to remove' },
-    load: () => import('./remove.ts'),
+    load: () => import('./retire.ts'),
   },
   {
     name: 'promote',
@@ -405,7 +405,7 @@ export const helpFor = (name: string): string => {
 
 const GROUPS: readonly CommandGroup[] = ['everyday', 'fleet changes', 'pull requests', 'setup'];
 
-/** `pnpm help`: every command by group, then the development scripts. */
+/** `pnpm commands`: every command by group, then the development scripts. */
 export const commandList = (): string => {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), ...DEVELOPMENT_SCRIPTS.map(([s]) => s.length - 5)) + 2;
   const lines = ['streamfleet: a GitOps repository generator for media-streaming fleets', '', 'usage: pnpm <command> [options]   (pnpm <command> --help for its options and examples)', ''];

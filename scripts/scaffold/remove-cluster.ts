@@ -1,4 +1,4 @@
-// `pnpm remove cluster`: plan taking a cluster out of inventory/clusters.yaml. Pure: the inventory texts and the
+// `pnpm retire cluster`: plan taking a cluster out of inventory/clusters.yaml. Pure: the inventory texts and the
 // renders in, the plan out. The Applications it names are computed with the removal guard itself
 // (checkRemovalsBetween), on the same before/after ApplicationSets `pnpm gen` compares, so `--allow-removal` for
 // exactly these names is what gen needs — no more, no less.

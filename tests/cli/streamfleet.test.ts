@@ -1,6 +1,7 @@
 // The one entry point and the registry behind it: every command is listed, `--help` exits 0 with examples
 // everywhere (through the entry point and when a command module is called directly), reporting commands take
 // `--format json`, writing commands take `--dry-run`, and package.json's scripts run exactly the registered commands.
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,27 @@ describe('the registry', () => {
     const registered = new Set([...COMMANDS.map((c) => c.name), 'help', 'build']);
     for (const [name, cmd] of launched) expect(registered, `${name}: ${cmd}`).toContain(cmd.split(' ')[2]);
     expect(Object.values(scripts).filter((cmd) => /\btsx scripts\/cli\//.test(cmd))).toEqual(['tsx scripts/cli/streamfleet.ts']);
+  });
+});
+
+describe('pnpm itself', () => {
+  // `pnpm remove` uninstalls a dependency and `pnpm help` prints pnpm's help: a script of the same name never runs.
+  // So no command may carry the name of one of pnpm's own commands or aliases (read from the pnpm that runs the tests).
+  it("names no command after one of pnpm's own", async () => {
+    const help = spawnSync('pnpm', ['help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    const builtins = new Set<string>();
+    for (const m of help.stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}.*?(?:\[aliases?: ([^\]]+)\])?$/gm)) {
+      builtins.add(m[1]!);
+      for (const alias of (m[2] ?? '').split(',')) if (alias.trim() !== '') builtins.add(alias.trim());
+    }
+    expect(builtins).toContain('remove');
+    expect(builtins).toContain('rm');
+    const scripts = (JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    // `pnpm test` is pnpm's own command that runs the `test` script; `prepare` is a lifecycle script nobody types.
+    const typed = Object.keys(scripts).filter((name) => name !== 'test' && name !== 'prepare');
+    expect(typed.filter((name) => builtins.has(name))).toEqual([]);
+    expect(COMMANDS.map((c) => c.name).filter((name) => builtins.has(name))).toEqual([]);
   });
 });
 

@@ -106,7 +106,7 @@ describe('pnpm new cluster', () => {
     // dev-b goes above dev-k3d's comment block.
     expect(after).toContain('  - name: dev-b\n');
     expect(after.indexOf('- name: dev-b')).toBeLessThan(after.indexOf('# Local development cluster (k3d)'));
-    // Taking the three entries out again (as `pnpm remove cluster` does) gives the original file back.
+    // Taking the three entries out again (as `pnpm retire cluster` does) gives the original file back.
     const withoutAdded = ['dev-b', 'prod-ap-south-1', 'prod-zz-1'].reduce((text, name) => withoutCluster(text, name)!, after);
     expect(withoutAdded).toBe(before);
   }, 120_000);

@@ -1,4 +1,5 @@
-// `pnpm remove cluster <name> [--dry-run | --yes] [--root DIR]`
+// `pnpm retire cluster <name> [--dry-run | --yes] [--root DIR]` (not `remove`: `pnpm remove` is pnpm's own command,
+// which uninstalls a dependency)
 // Plans the removal (scaffold/remove-cluster.ts): the inventory entry, the generated files that go away and every
 // Argo CD Application the ApplicationSets stop generating, computed with the removal guard. --dry-run prints it
 // (exit 0); without --yes it prints it and exits 5; --yes is the one confirmation: the inventory is edited and
@@ -22,7 +23,7 @@ import { describeRemoval, lastClusterDependents, planRemoval, withoutCluster } f
 import { helpFor, usageFor } from './commands.ts';
 import { main as gen } from './gen.ts';
 
-const USAGE = usageFor('remove');
+const USAGE = usageFor('retire');
 
 /** Every generated file of a fleet, as `pnpm gen` renders it (generate.ts, from a parsed model). */
 const render = (fleet: Fleet): Array<{ path: string; content: string }> => {
@@ -45,7 +46,7 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     USAGE,
   );
   if (values.help) {
-    io.stdout(helpFor('remove'));
+    io.stdout(helpFor('retire'));
     return ExitCode.Ok;
   }
   if (positionals[0] !== 'cluster' || positionals.length !== 2) throw new CliError(USAGE, ExitCode.BadInput);
@@ -105,7 +106,7 @@ const run = async (argv: string[], io: Io): Promise<number> => {
     return ExitCode.Ok;
   }
   if (!values.yes) {
-    io.stderr(`re-run with --yes to remove ${name}: pnpm remove cluster ${name} --yes\nnothing was written\n`);
+    io.stderr(`re-run with --yes to remove ${name}: pnpm retire cluster ${name} --yes\nnothing was written\n`);
     return ExitCode.Precondition;
   }
   const allow = onDisk.removed.flatMap((a) => ['--allow-removal', a.name]);

@@ -1,10 +1,10 @@
-// `pnpm remove cluster`: the plan names every Application the removal guard would refuse, --yes carries the guard
+// `pnpm retire cluster`: the plan names every Application the removal guard would refuse, --yes carries the guard
 // in one confirmation, anything else writes nothing.
 import { cp, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main as gen } from '../../scripts/cli/gen.ts';
-import { main as remove } from '../../scripts/cli/remove.ts';
+import { main as remove } from '../../scripts/cli/retire.ts';
 import { applicationsOf } from '../../scripts/pipeline/removal-guard.ts';
 import { captureIo, copyInventory, DEFAULT_INVENTORY, removeDir, snapshotTree, tempDir } from '../support/fleet.ts';
 
@@ -37,7 +37,7 @@ const generatedApplications = async (): Promise<Map<string, { destination: strin
 
 const planned = (out: string): string[] => [...out.matchAll(/^ {2}- (\S+) {2}\(ApplicationSet /gm)].map((m) => m[1]!).sort();
 
-describe('pnpm remove cluster', () => {
+describe('pnpm retire cluster', () => {
   it('--dry-run names every Application the ApplicationSets stop generating, and writes nothing', async () => {
     const before = await snapshotTree(root);
     const apps = await generatedApplications();
@@ -93,6 +93,6 @@ describe('pnpm remove cluster', () => {
     expect((await run('cluster', 'x', '--dry-run', '--yes')).code).toBe(2);
     const help = await run('--help');
     expect(help.code).toBe(0);
-    expect(help.out).toContain('pnpm remove cluster <name>');
+    expect(help.out).toContain('pnpm retire cluster <name>');
   });
 });
