@@ -396,12 +396,15 @@ export const helpText = (spec: CommandSpec): string =>
     '',
   ].join('\n');
 
-/** The help of a registered command; a typo in a name is a bug of the caller. */
-export const helpFor = (name: string): string => {
+/** A registered command, for the commands' own modules: a typo in a name is a bug of the caller. */
+const registered = (name: string): CommandSpec => {
   const spec = commandNamed(name);
   if (spec === undefined) throw new Error(`no command "${name}" in scripts/cli/commands.ts`);
-  return helpText(spec);
+  return spec;
 };
+
+/** The help of a registered command. */
+export const helpFor = (name: string): string => helpText(registered(name));
 
 const GROUPS: readonly CommandGroup[] = ['everyday', 'fleet changes', 'pull requests', 'setup'];
 
@@ -421,8 +424,7 @@ export const commandList = (): string => {
 
 /** What a usage error prints after its message: the usage lines and where the rest is. */
 export const usageFor = (name: string): string => {
-  const spec = commandNamed(name);
-  if (spec === undefined) throw new Error(`no command "${name}" in scripts/cli/commands.ts`);
+  const spec = registered(name);
   return `${usageOf(spec)}\n(pnpm ${name} --help: every option, with examples)`;
 };
 

@@ -1,5 +1,6 @@
 // `pnpm fleet --format json`: the fleet as data, environments in promotion order, clusters by name. A stable shape
 // for scripts (dashboards, inventories of other tools); the text views are for people.
+import { clustersByEnvironment } from '../fleet/fleet-views.ts';
 import type { Fleet } from '../model/fleet.ts';
 
 export interface FleetJson {
@@ -23,24 +24,19 @@ export interface FleetJson {
 
 export const fleetJson = (fleet: Fleet): FleetJson => ({
   fleet: fleet.name,
-  environments: [...fleet.environments]
-    .sort((a, b) => a.order - b.order)
-    .map((env) => ({
-      name: env.name,
-      order: env.order,
-      promotesTo: env.promotesTo ?? null,
-      clusters: fleet.clusters
-        .filter((c) => c.environment === env.name)
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((c) => ({
-          name: c.name,
-          region: c.region,
-          domain: c.domain,
-          capabilities: [...c.capabilities],
-          stacks: [...c.stacks],
-          loadBalancer: c.loadBalancer,
-          storageClass: c.storageClass,
-        })),
+  environments: clustersByEnvironment(fleet).map(({ environment: env, clusters }) => ({
+    name: env.name,
+    order: env.order,
+    promotesTo: env.promotesTo ?? null,
+    clusters: clusters.map((c) => ({
+      name: c.name,
+      region: c.region,
+      domain: c.domain,
+      capabilities: [...c.capabilities],
+      stacks: [...c.stacks],
+      loadBalancer: c.loadBalancer,
+      storageClass: c.storageClass,
     })),
+  })),
   systems: fleet.systems.map((s) => s.name),
 });

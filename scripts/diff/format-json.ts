@@ -1,6 +1,6 @@
 // `pnpm diff --format json`: the DiffReport in a stable shape for scripts. Field names are part of the CLI's
 // contract (docs/reference); add fields, never rename or remove them without bumping `version`.
-import { clusterChanges, headFailed, type DiffReport, type RevisionRef } from './report.ts';
+import { clusterChanges, headFailed, type ClusterChanges, type DiffReport, type RevisionRef } from './report.ts';
 
 /** Version of the JSON shape below. */
 export const DIFF_JSON_VERSION = 1;
@@ -21,15 +21,7 @@ export interface DiffJson {
     /** True when the head fails to build somewhere (exit 1). */
     readonly headFailed: boolean;
   };
-  readonly clusters: readonly {
-    readonly cluster: string;
-    readonly environment: string;
-    readonly applications: number;
-    readonly added: number;
-    readonly removed: number;
-    readonly objects: number;
-    readonly failed: boolean;
-  }[];
+  readonly clusters: readonly ClusterChanges[];
   readonly applications: readonly {
     readonly name: string;
     readonly kind: 'kustomize' | 'chart';

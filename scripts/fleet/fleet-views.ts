@@ -67,6 +67,20 @@ export const fleetMarkdown = (fleet: Fleet): string => {
 };
 
 /**
+ * Environments in promotion order, each with its clusters by name: the grouping every fleet view shows. The model
+ * already lists them so; sorting again keeps a view right for a model built by hand (tests, synthesised fleets).
+ */
+export const clustersByEnvironment = (
+  fleet: Pick<Fleet, 'environments' | 'clusters'>,
+): { readonly environment: Fleet['environments'][number]; readonly clusters: Fleet['clusters'][number][] }[] =>
+  [...fleet.environments]
+    .sort((a, b) => a.order - b.order)
+    .map((environment) => ({
+      environment,
+      clusters: fleet.clusters.filter((c) => c.environment === environment.name).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    }));
+
+/**
  * A Mermaid id derived from a name, so that adding or removing a cluster changes only that cluster's line (list
  * indexes would renumber every later node). Ids keep [A-Za-z0-9_] only: a `-` in an id can read as part of an arrow,
  * and the prefix keeps any name (even `end`, which closes a subgraph) from being a keyword.
@@ -91,11 +105,11 @@ export const stacksSummary = (ctx: BaseContext, c: Fleet['clusters'][number]): s
  */
 export const fleetMermaid = (fleet: Fleet, components: readonly Component[]): string => {
   const ctx = baseContextFor(fleet, components);
-  const environments = [...fleet.environments].sort((a, b) => a.order - b.order);
+  const groups = clustersByEnvironment(fleet);
+  const environments = groups.map((g) => g.environment);
   const lines = ['flowchart LR', '  subgraph hub["Argo CD hub: syncs every cluster"]'];
-  for (const env of environments) {
+  for (const { environment: env, clusters } of groups) {
     lines.push(`    subgraph ${mermaidId('env', env.name)}["${labelText(env.name)}"]`);
-    const clusters = fleet.clusters.filter((c) => c.environment === env.name).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // An empty subgraph would render as a bare node named by its id.
     if (clusters.length === 0) lines.push(`      ${mermaidId('env', env.name)}_none["no clusters"]`);
     for (const c of clusters) {

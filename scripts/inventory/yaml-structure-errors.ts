@@ -8,7 +8,7 @@
 // BAD_INDENT "All mapping items must start at the same column"; MULTILINE_IMPLICIT_KEY), src/compose/resolve-props.ts
 // (TAB_AS_INDENT), src/compose/resolve-flow-scalar.ts (MISSING_CHAR "Missing closing quote").
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node, YAMLError } from 'yaml';
+import type { Document, Node, Pair, Scalar, YAMLError, YAMLMap } from 'yaml';
 import type { InventoryIssue } from './errors.ts';
 import { formatFieldPath, type FieldPath } from './field-path.ts';
 
@@ -40,27 +40,36 @@ const parse = (text: string): { doc: Document; lines: LineCounter } => {
   return { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, logLevel: 'silent', uniqueKeys: true }), lines };
 };
 
+/**
+ * Depth first through the mappings and lists under `node`, in document order: `enterMap` is called once per mapping
+ * and returns what to do with each of its pairs (scalar keys only), before the walk goes into that pair's value. The
+ * first result that is not undefined ends the walk.
+ */
+function firstInPairs<T>(
+  node: unknown,
+  path: FieldPath,
+  enterMap: (map: YAMLMap) => (pair: Pair<Scalar>, index: number, keyPath: FieldPath) => T | undefined,
+): T | undefined {
+  if (isMap(node)) {
+    const onPair = enterMap(node);
+    for (const [i, pair] of node.items.entries()) {
+      if (!isScalar(pair.key)) continue;
+      const here = [...path, String(pair.key.value)];
+      const found = onPair(pair as Pair<Scalar>, i, here) ?? firstInPairs(pair.value, here, enterMap);
+      if (found !== undefined) return found;
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const found = firstInPairs(item, [...path, i], enterMap);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
 /** The field path of the key (or list item) that starts at `offset`, in a document that parsed. */
 function pathStartingAt(doc: Document, offset: number): FieldPath | undefined {
-  const walk = (node: unknown, path: FieldPath): FieldPath | undefined => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (key === undefined) continue;
-        const here = [...path, key];
-        if (isScalar(pair.key) && pair.key.range?.[0] === offset) return here;
-        const inner = walk(pair.value, here);
-        if (inner !== undefined) return inner;
-      }
-    } else if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) {
-        const inner = walk(item, [...path, i]);
-        if (inner !== undefined) return inner;
-      }
-    }
-    return undefined;
-  };
-  return walk(doc.contents, []);
+  return firstInPairs(doc.contents, [], () => (pair, _i, here) => (pair.key.range?.[0] === offset ? here : undefined));
 }
 
 /** "keys of one cluster" / "keys under `destination:`" / "top-level keys": which keys must line up. */
@@ -156,32 +165,21 @@ function repairIssue(file: string, lines: readonly (Line | undefined)[], repair:
 
 /** Each mapping key that repeats an earlier key of the same mapping, with both key nodes. */
 function findDuplicate(doc: Document): { path: FieldPath; first: Node; second: Node; before: { key: Node; empty: boolean } | undefined } | undefined {
-  const walk = (node: unknown, path: FieldPath): ReturnType<typeof findDuplicate> => {
-    if (isMap(node)) {
-      const seen = new Map<string, Node>();
-      for (const [i, pair] of node.items.entries()) {
-        if (!isScalar(pair.key)) continue;
-        const key = String(pair.key.value);
-        const first = seen.get(key);
-        if (first !== undefined) {
-          const prev = node.items[i - 1];
-          const empty = prev !== undefined && (prev.value === null || (isScalar(prev.value) && prev.value.value === null));
-          const before = prev !== undefined && isScalar(prev.key) && !isPair(prev.key) ? { key: prev.key, empty } : undefined;
-          return { path: [...path, key], first, second: pair.key, before };
-        }
-        seen.set(key, pair.key);
-        const inner = walk(pair.value, [...path, key]);
-        if (inner !== undefined) return inner;
+  return firstInPairs(doc.contents, [], (map) => {
+    const seen = new Map<string, Node>();
+    return (pair, i, here) => {
+      const key = String(pair.key.value);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        const prev = map.items[i - 1];
+        const empty = prev !== undefined && (prev.value === null || (isScalar(prev.value) && prev.value.value === null));
+        const before = prev !== undefined && isScalar(prev.key) && !isPair(prev.key) ? { key: prev.key, empty } : undefined;
+        return { path: here, first, second: pair.key, before };
       }
-    } else if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) {
-        const inner = walk(item, [...path, i]);
-        if (inner !== undefined) return inner;
-      }
-    }
-    return undefined;
-  };
-  return walk(doc.contents, []);
+      seen.set(key, pair.key);
+      return undefined;
+    };
+  });
 }
 
 function duplicateIssue(file: string, doc: Document, counter: LineCounter, text: string): InventoryIssue | undefined {
